@@ -1,0 +1,174 @@
+"""Who may do what, decided here and nowhere else.
+
+Every view and API endpoint asks this module. Two kinds of question:
+- capability: may this user, by their roles, use this part of vrhub at all? If not: 403.
+- scope: is this record within the user's reach (their agency, or every agency for the host)?
+  If not: 404, so a user cannot learn that another agency's record exists, and the attempt is
+  audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponseBase
+from rest_framework.permissions import BasePermission
+
+from vrhub.audit.models import AuditAction, AuditEvent
+from vrhub.audit.services import record
+
+from .models import Agency, Role, User
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
+
+
+class Capability(StrEnum):
+    MANAGE_AGENCIES = "manage_agencies"
+    MANAGE_USERS = "manage_users"
+    VIEW_AUDIT_TRAIL = "view_audit_trail"
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.REFERRER: frozenset(),
+    Role.CASEWORKER: frozenset(),
+    Role.MENTOR: frozenset(),
+    Role.TRIAGE_PANEL_MEMBER: frozenset(),
+    Role.PROGRAMME_MANAGER: frozenset(),
+    Role.ANALYST: frozenset(),
+    Role.DATA_PROTECTION_OFFICER: frozenset({Capability.VIEW_AUDIT_TRAIL}),
+    Role.SCRUTINY_MEMBER: frozenset(),
+    Role.ADMINISTRATOR: frozenset({Capability.MANAGE_AGENCIES, Capability.MANAGE_USERS}),
+}
+
+
+def capabilities_of(user: Any) -> frozenset[Capability]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    result: set[Capability] = set()
+    for role in user.roles:
+        result |= ROLE_CAPABILITIES[role]
+    return frozenset(result)
+
+
+def can(user: Any, capability: Capability) -> bool:
+    return capability in capabilities_of(user)
+
+
+def deny(
+    user: User, *, target_type: str, target_id: str | int, reason: str
+) -> Http404:
+    """Audit an attempt to reach a record out of the user's scope; the caller raises the 404."""
+    record(
+        action=AuditAction.ACCESS_DENIED,
+        actor=user,
+        target_type=target_type,
+        target_id=target_id,
+        detail={"reason": reason},
+    )
+    return Http404()
+
+
+def _refuse_capability(user: User, capability: Capability, where: str) -> PermissionDenied:
+    record(
+        action=AuditAction.ACCESS_DENIED,
+        actor=user,
+        target_type="page",
+        target_id=where[:64],
+        detail={"reason": "missing_capability", "capability": str(capability)},
+    )
+    return PermissionDenied()
+
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
+
+
+def require(capability: Capability) -> Callable[[ViewFunc], ViewFunc]:
+    """Decorate a view so only users with the capability reach it; others get a 403 page."""
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not can(request.user, capability):
+                raise _refuse_capability(request.user, capability, request.path)  # type: ignore[arg-type]
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def api_permission(capability: Capability) -> type[BasePermission]:
+    """A REST framework permission class for the capability."""
+
+    class HasCapability(BasePermission):
+        def has_permission(self, request: Request, view: APIView) -> bool:
+            if not getattr(request.user, "is_authenticated", False):
+                return False
+            if can(request.user, capability):
+                return True
+            raise _refuse_capability(request.user, capability, request.path)  # type: ignore[arg-type]
+
+    HasCapability.__name__ = f"Has{capability.title().replace('_', '')}"
+    return HasCapability
+
+
+# Scope: agencies and users.
+
+
+def hosts_partnership(user: User) -> bool:
+    return bool(user.agency.hosts_partnership)
+
+
+def administrable_agencies(user: User) -> QuerySet[Agency]:
+    """The agencies whose details and users this administrator manages."""
+    if not can(user, Capability.MANAGE_AGENCIES):
+        return Agency.objects.none()
+    if hosts_partnership(user):
+        return Agency.objects.all()
+    return Agency.objects.filter(pk=user.agency_id)
+
+
+def can_create_agencies(user: User) -> bool:
+    return can(user, Capability.MANAGE_AGENCIES) and hosts_partnership(user)
+
+
+def access_agency(user: User, agency_id: int) -> Agency:
+    """The agency, if this administrator manages it; otherwise an audited 404."""
+    agency = administrable_agencies(user).filter(pk=agency_id).first()
+    if agency is None:
+        raise deny(user, target_type="agency", target_id=agency_id, reason="out_of_scope")
+    return agency
+
+
+def administrable_users(user: User) -> QuerySet[User]:
+    if not can(user, Capability.MANAGE_USERS):
+        return User.objects.none()
+    return User.objects.filter(agency__in=administrable_agencies(user))
+
+
+def access_user(user: User, user_id: int) -> User:
+    """The user account, if this administrator manages it; otherwise an audited 404."""
+    found = administrable_users(user).select_related("agency").filter(pk=user_id).first()
+    if found is None:
+        raise deny(user, target_type="user", target_id=user_id, reason="out_of_scope")
+    return found
+
+
+def can_use_role_home(user: User, role: Role) -> bool:
+    return role in user.roles
+
+
+def visible_audit_events(user: User) -> QuerySet[AuditEvent]:
+    """A data protection officer of the host sees the whole trail; others their agency's."""
+    if not can(user, Capability.VIEW_AUDIT_TRAIL):
+        return AuditEvent.objects.none()
+    if hosts_partnership(user):
+        return AuditEvent.objects.all()
+    return AuditEvent.objects.filter(agency_id=user.agency_id)

@@ -1,0 +1,123 @@
+"""The audit trail: who did what to which record, append-only and hash-chained."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any, ClassVar, NoReturn
+
+from django.conf import settings
+from django.db import models
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditTrailIsAppendOnly(Exception):
+    """Raised on any attempt to change or remove an audit event."""
+
+    def __init__(self) -> None:
+        super().__init__("The audit trail is append-only: events cannot be changed or deleted.")
+
+
+class AuditAction(models.TextChoices):
+    """What happened. Later capabilities add their own actions here."""
+
+    SIGN_IN = "auth.sign_in", "Signed in"
+    SIGN_IN_FAILED = "auth.sign_in_failed", "Failed sign-in"
+    SIGN_IN_LOCKED = "auth.sign_in_locked", "Sign-in refused: account locked"
+    ACCOUNT_LOCKED = "auth.account_locked", "Account locked after failed sign-ins"
+    SIGN_OUT = "auth.sign_out", "Signed out"
+    API_TOKEN_ISSUED = "auth.api_token_issued", "API token issued"
+    API_TOKEN_REVOKED = "auth.api_token_revoked", "API token revoked"
+    ACCESS_DENIED = "access.denied", "Access denied"
+    AGENCY_CREATED = "agency.created", "Agency created"
+    AGENCY_UPDATED = "agency.updated", "Agency updated"
+    USER_CREATED = "user.created", "User created"
+    USER_UPDATED = "user.updated", "User updated"
+    USER_UNLOCKED = "user.unlocked", "User unlocked"
+    AUDIT_TRAIL_VIEWED = "audit.trail_viewed", "Audit trail viewed"
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditTrailIsAppendOnly()
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AuditTrailIsAppendOnly()
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditTrailIsAppendOnly()
+
+
+class AuditEvent(models.Model):
+    occurred_at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The signed-in user, or empty for an unknown account (a failed sign-in).",
+    )
+    agency = models.ForeignKey(
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The actor's agency when the event happened.",
+    )
+    action = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    person_id = models.CharField(
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="The person whose record was touched, where there is one.",
+    )
+    request_id = models.CharField(max_length=32, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["actor", "occurred_at"], name="audit_actor_time")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditTrailIsAppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditTrailIsAppendOnly()
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
+
+    def compute_hash(self) -> str:
+        """The hash of this event's content chained to the event before it."""
+        payload = {
+            "occurred_at": self.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "agency_id": self.agency_id,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "person_id": self.person_id,
+            "request_id": self.request_id,
+            "detail": self.detail,
+        }
+        canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        return hashlib.sha256(f"{self.previous_hash}|{canonical}".encode()).hexdigest()

@@ -1,0 +1,119 @@
+"""What each role sees on its home page and in the navigation.
+
+Tiles for capabilities that later releases bring have no link yet: they show what is coming
+without leading anywhere. When a capability ships, its tile gets its `url_name` and `capability`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from vrhub.accounts.models import Role, User
+from vrhub.accounts.permissions import Capability, can
+
+
+@dataclass(frozen=True)
+class Tile:
+    title: str
+    description: str
+    url_name: str | None = None
+    capability: Capability | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.url_name is not None
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name) if self.url_name else ""
+
+
+AGENCIES = Tile(
+    "Agencies",
+    "The partner agencies using vrhub, their kind and area.",
+    "accounts:agency-list",
+    Capability.MANAGE_AGENCIES,
+)
+USERS = Tile(
+    "Users",
+    "Create accounts, give roles, unlock and deactivate users.",
+    "accounts:user-list",
+    Capability.MANAGE_USERS,
+)
+AUDIT_TRAIL = Tile(
+    "Audit trail",
+    "Who looked at or changed which record, and when.",
+    "audit:trail",
+    Capability.VIEW_AUDIT_TRAIL,
+)
+
+ROLE_TILES: dict[Role, list[Tile]] = {
+    Role.REFERRER: [
+        Tile("Make a referral", "Refer a young person to CIRV."),
+        Tile("Your referrals", "The status of the referrals you made."),
+    ],
+    Role.CASEWORKER: [
+        Tile("Referral queue", "New referrals, eligibility and onward referral."),
+        Tile("Caseload", "People on the CIRV pathway and their next steps."),
+        Tile("At-risk list", "People who have not engaged, with review dates."),
+    ],
+    Role.MENTOR: [
+        Tile("Your mentees", "The people assigned to you."),
+        Tile("Log a contact", "Record a meeting, call or message."),
+    ],
+    Role.TRIAGE_PANEL_MEMBER: [
+        Tile("Triage panels", "Upcoming panels, agency information and decisions."),
+    ],
+    Role.PROGRAMME_MANAGER: [
+        Tile("Caseloads", "Caseloads by caseworker and mentor."),
+        Tile("At-risk list governance", "Reviews due, expiries and disproportionality."),
+        Tile("Programme performance", "Referrals, engagement and outcomes."),
+    ],
+    Role.ANALYST: [
+        Tile("Import data", "Police, emergency department and partner data."),
+        Tile("Core measures", "Homicides, knife crime and A&E sharp-object injuries."),
+        Tile("Hot spots", "Where and when violence concentrates."),
+    ],
+    Role.DATA_PROTECTION_OFFICER: [
+        AUDIT_TRAIL,
+        Tile("Retention and review", "Records due for review or deletion."),
+        Tile("Subject access requests", "Find everything held about a person."),
+    ],
+    Role.SCRUTINY_MEMBER: [
+        Tile("Reports", "Police and Crime Board and scrutiny reports."),
+    ],
+    Role.ADMINISTRATOR: [AGENCIES, USERS],
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    current: bool
+
+
+def tiles_for(role: Role) -> list[Tile]:
+    return ROLE_TILES[role]
+
+
+def navigation_for(user: User, current_path: str) -> list[NavItem]:
+    """Home, then every page the user's roles may use, then their account."""
+    items: list[tuple[str, str]] = [("Home", reverse("core:home"))]
+    seen: set[str] = set()
+    for role in user.sorted_roles:
+        for tile in ROLE_TILES[role]:
+            if tile.available and tile.title not in seen:
+                if tile.capability is None or can(user, tile.capability):
+                    items.append((tile.title, tile.url))
+                    seen.add(tile.title)
+    items.append(("Your account", reverse("accounts:account")))
+    # The longest matching prefix is the current section, so Home is not current everywhere.
+    best = max(
+        (href for _, href in items if current_path.startswith(href) and href != "/"),
+        key=len,
+        default="/" if current_path.startswith("/home/") or current_path == "/" else "",
+    )
+    return [NavItem(text, href, href == best) for text, href in items]

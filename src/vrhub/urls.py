@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from vrhub.accounts.api import MeApi
+from vrhub.audit.api import AuditEventListApi
+from vrhub.core.api import api_not_found
+
+api_v1 = [
+    path("me", MeApi.as_view(), name="me"),
+    path("audit-events", AuditEventListApi.as_view(), name="audit-events"),
+]
+
+urlpatterns = [
+    path("", include("vrhub.core.urls")),
+    path("", include("vrhub.accounts.urls")),
+    path("", include("vrhub.audit.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path(
+        "api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"
+    ),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    re_path(r"^api/", login_not_required(api_not_found)),
+]
+
+handler500 = "vrhub.core.views.server_error"
