@@ -33,6 +33,8 @@ def trail(request: HttpRequest) -> HttpResponse:
     criteria = form.criteria() if form.is_bound and form.is_valid() else AuditFilter()
     events = filter_events(permissions.visible_audit_events(officer), criteria)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Read the page before recording this look at it, so the page shows the trail as it was.
+    page.object_list = list(page.object_list)
     with transaction.atomic(durable=True):
         record(
             action=AuditAction.AUDIT_TRAIL_VIEWED,

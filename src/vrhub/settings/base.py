@@ -124,6 +124,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # `make static` builds GOV.UK Frontend from the npm registry into static/.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

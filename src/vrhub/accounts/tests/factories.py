@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from vrhub.accounts.models import Agency, AgencyKind, Role, RoleAssignment, User
+
+factory.Faker._DEFAULT_LOCALE = "en_GB"
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class AgencyFactory(DjangoModelFactory[Agency]):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    kind = AgencyKind.LOCAL_AUTHORITY
+    area = "Coventry"
+
+
+class UserFactory(DjangoModelFactory[User]):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@partner.example")
+    full_name = factory.Faker("name")
+    agency = factory.SubFactory(AgencyFactory)
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if not create or not extracted:
+            return
+        RoleAssignment.objects.bulk_create(
+            RoleAssignment(user=self, role=Role(r)) for r in extracted
+        )
