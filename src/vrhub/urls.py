@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -16,10 +16,14 @@ urlpatterns = [
     path("", include("vrhub.accounts.urls")),
     path("", include("vrhub.audit.urls")),
     path("api/v1/", include((api_v1, "api"))),
+    # REST framework views authenticate by token or session and answer 401 themselves.
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The docs page is for people: without a session, send them to sign in.
     path(
-        "api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
     ),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     re_path(r"^api/", login_not_required(api_not_found)),
 ]
 

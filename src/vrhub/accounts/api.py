@@ -3,15 +3,14 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-
-from vrhub.core.api import ApiView
+from rest_framework.views import APIView
 
 from .models import User
 from .permissions import capabilities_of
 from .serializers import MeSerializer
 
 
-class MeApi(ApiView):
+class MeApi(APIView):
     @extend_schema(
         operation_id="me",
         summary="The signed-in user",

@@ -12,25 +12,59 @@ EMAIL_DOMAIN = "demo.vrhub.example"
 # key, name, kind, area, hosts the partnership
 AGENCIES = [
     ("coventry_council", "Coventry City Council", AgencyKind.LOCAL_AUTHORITY, "Coventry", True),
-    ("wolverhampton_council", "City of Wolverhampton Council", AgencyKind.LOCAL_AUTHORITY,
-     "Wolverhampton", False),
+    (
+        "wolverhampton_council",
+        "City of Wolverhampton Council",
+        AgencyKind.LOCAL_AUTHORITY,
+        "Wolverhampton",
+        False,
+    ),
     ("police", "West Midlands Police", AgencyKind.POLICE, "West Midlands", False),
-    ("acute_trust", "University Hospitals Coventry and Warwickshire NHS Trust",
-     AgencyKind.HEALTH, "Coventry", False),
-    ("coventry_yjs", "Coventry Youth Justice Service", AgencyKind.YOUTH_JUSTICE, "Coventry",
-     False),
-    ("wolverhampton_yjs", "Wolverhampton Youth Justice Service", AgencyKind.YOUTH_JUSTICE,
-     "Wolverhampton", False),
-    ("probation", "Probation Service, West Midlands region", AgencyKind.PROBATION,
-     "West Midlands", False),
+    (
+        "acute_trust",
+        "University Hospitals Coventry and Warwickshire NHS Trust",
+        AgencyKind.HEALTH,
+        "Coventry",
+        False,
+    ),
+    ("coventry_yjs", "Coventry Youth Justice Service", AgencyKind.YOUTH_JUSTICE, "Coventry", False),
+    (
+        "wolverhampton_yjs",
+        "Wolverhampton Youth Justice Service",
+        AgencyKind.YOUTH_JUSTICE,
+        "Wolverhampton",
+        False,
+    ),
+    (
+        "probation",
+        "Probation Service, West Midlands region",
+        AgencyKind.PROBATION,
+        "West Midlands",
+        False,
+    ),
     ("fire", "West Midlands Fire Service", AgencyKind.FIRE_AND_RESCUE, "West Midlands", False),
-    ("coventry_school", "Riverside Academy, Coventry (demo school)", AgencyKind.EDUCATION,
-     "Coventry", False),
-    ("wolverhampton_school", "Hillcrest College, Wolverhampton (demo school)",
-     AgencyKind.EDUCATION, "Wolverhampton", False),
+    (
+        "coventry_school",
+        "Riverside Academy, Coventry (demo school)",
+        AgencyKind.EDUCATION,
+        "Coventry",
+        False,
+    ),
+    (
+        "wolverhampton_school",
+        "Hillcrest College, Wolverhampton (demo school)",
+        AgencyKind.EDUCATION,
+        "Wolverhampton",
+        False,
+    ),
     ("st_giles", "St Giles Trust", AgencyKind.VOLUNTARY, "West Midlands", False),
-    ("pcc", "West Midlands Police and Crime Commissioner",
-     AgencyKind.POLICE_AND_CRIME_COMMISSIONER, "West Midlands", False),
+    (
+        "pcc",
+        "West Midlands Police and Crime Commissioner",
+        AgencyKind.POLICE_AND_CRIME_COMMISSIONER,
+        "West Midlands",
+        False,
+    ),
 ]
 
 # email local part, full name, agency key, roles
@@ -49,8 +83,22 @@ USERS = [
 ]
 
 _WORDS = [
-    "amber", "harbour", "lantern", "meadow", "orchard", "quartz", "ribbon", "saddle",
-    "thistle", "velvet", "willow", "falcon", "granite", "juniper", "kestrel", "marble",
+    "amber",
+    "harbour",
+    "lantern",
+    "meadow",
+    "orchard",
+    "quartz",
+    "ribbon",
+    "saddle",
+    "thistle",
+    "velvet",
+    "willow",
+    "falcon",
+    "granite",
+    "juniper",
+    "kestrel",
+    "marble",
 ]
 
 

@@ -80,7 +80,9 @@ class AgencyForm(GovukForm):
         help_text="For example, Coventry or West Midlands.",
     )
     is_active = forms.BooleanField(
-        label="Active", required=False, initial=True,
+        label="Active",
+        required=False,
+        initial=True,
         help_text="Users of an inactive agency cannot be given new work.",
     )
 
@@ -178,9 +180,7 @@ class UserForm(GovukForm):
         cleaned: dict[str, Any] = super().clean() or {}
         password = cleaned.get("password")
         if password and "password" in self.fields:
-            probe = User(
-                email=cleaned.get("email", ""), full_name=cleaned.get("full_name", "")
-            )
+            probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
             try:
                 validate_password(password, probe)
             except ValidationError as error:

@@ -59,9 +59,7 @@ class Agency(models.Model):
 
 
 class UserManager(BaseUserManager["User"]):
-    def create_user(
-        self, email: str, password: str | None = None, **extra_fields: Any
-    ) -> User:
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> User:
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
         if password:
             user.set_password(password)

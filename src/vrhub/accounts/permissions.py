@@ -61,9 +61,7 @@ def can(user: Any, capability: Capability) -> bool:
     return capability in capabilities_of(user)
 
 
-def deny(
-    user: User, *, target_type: str, target_id: str | int, reason: str
-) -> Http404:
+def deny(user: User, *, target_type: str, target_id: str | int, reason: str) -> Http404:
     """Audit an attempt to reach a record out of the user's scope; the caller raises the 404."""
     record(
         action=AuditAction.ACCESS_DENIED,

@@ -43,8 +43,9 @@ def sign_in(*, request: HttpRequest, email: str, password: str) -> SignInOutcome
     with transaction.atomic(durable=True):
         user = User.objects.select_for_update().filter(email__iexact=email.strip()).first()
         if user is not None and user.is_locked(at=now):
-            record(action=AuditAction.SIGN_IN_LOCKED, actor=user, target_type="user",
-                   target_id=user.pk)
+            record(
+                action=AuditAction.SIGN_IN_LOCKED, actor=user, target_type="user", target_id=user.pk
+            )
             return SignInOutcome(SignInResult.LOCKED, user.locked_until)
 
         authenticated = authenticate(request, username=email.strip(), password=password)
@@ -58,21 +59,30 @@ def sign_in(*, request: HttpRequest, email: str, password: str) -> SignInOutcome
             return SignInOutcome(SignInResult.SIGNED_IN)
 
         if user is None:
-            record(action=AuditAction.SIGN_IN_FAILED, actor=None,
-                   detail={"reason": "unknown_account"})
+            record(
+                action=AuditAction.SIGN_IN_FAILED, actor=None, detail={"reason": "unknown_account"}
+            )
             return SignInOutcome(SignInResult.INVALID)
 
         user.failed_sign_in_count += 1
         reason = "wrong_password" if user.is_active else "inactive_account"
-        record(action=AuditAction.SIGN_IN_FAILED, actor=user, target_type="user",
-               target_id=user.pk,
-               detail={"reason": reason, "failures_in_a_row": user.failed_sign_in_count})
+        record(
+            action=AuditAction.SIGN_IN_FAILED,
+            actor=user,
+            target_type="user",
+            target_id=user.pk,
+            detail={"reason": reason, "failures_in_a_row": user.failed_sign_in_count},
+        )
         if user.failed_sign_in_count >= settings.VRHUB_SIGN_IN_MAX_FAILURES:
             user.locked_until = now + settings.VRHUB_SIGN_IN_LOCKOUT
             user.failed_sign_in_count = 0
-            record(action=AuditAction.ACCOUNT_LOCKED, actor=user, target_type="user",
-                   target_id=user.pk,
-                   detail={"minutes": int(settings.VRHUB_SIGN_IN_LOCKOUT.total_seconds() // 60)})
+            record(
+                action=AuditAction.ACCOUNT_LOCKED,
+                actor=user,
+                target_type="user",
+                target_id=user.pk,
+                detail={"minutes": int(settings.VRHUB_SIGN_IN_LOCKOUT.total_seconds() // 60)},
+            )
         user.save(update_fields=["failed_sign_in_count", "locked_until", "updated_at"])
         if user.locked_until is not None and user.locked_until > now:
             return SignInOutcome(SignInResult.LOCKED, user.locked_until)
@@ -92,8 +102,13 @@ def password_change(*, user: User, new_password: str) -> None:
     with transaction.atomic(durable=True):
         user.set_password(new_password)
         user.save(update_fields=["password", "updated_at"])
-        record(action=AuditAction.USER_UPDATED, actor=user, target_type="user", target_id=user.pk,
-               detail={"changed": ["password"]})
+        record(
+            action=AuditAction.USER_UPDATED,
+            actor=user,
+            target_type="user",
+            target_id=user.pk,
+            detail={"changed": ["password"]},
+        )
 
 
 def agency_create(
@@ -104,8 +119,13 @@ def agency_create(
         agency = Agency.objects.create(
             name=name, kind=kind, area=area, hosts_partnership=hosts_partnership
         )
-        record(action=AuditAction.AGENCY_CREATED, actor=actor, target_type="agency",
-               target_id=agency.pk, detail={"kind": kind})
+        record(
+            action=AuditAction.AGENCY_CREATED,
+            actor=actor,
+            target_type="agency",
+            target_id=agency.pk,
+            detail={"kind": kind},
+        )
     return agency
 
 
@@ -114,7 +134,12 @@ def agency_update(
 ) -> Agency:
     changes = {
         field: value
-        for field, value in {"name": name, "kind": kind, "area": area, "is_active": is_active}.items()
+        for field, value in {
+            "name": name,
+            "kind": kind,
+            "area": area,
+            "is_active": is_active,
+        }.items()
         if getattr(agency, field) != value
     }
     if not changes:
@@ -123,8 +148,13 @@ def agency_update(
         for field, value in changes.items():
             setattr(agency, field, value)
         agency.save(update_fields=[*changes, "updated_at"])
-        record(action=AuditAction.AGENCY_UPDATED, actor=actor, target_type="agency",
-               target_id=agency.pk, detail={"changed": sorted(changes)})
+        record(
+            action=AuditAction.AGENCY_UPDATED,
+            actor=actor,
+            target_type="agency",
+            target_id=agency.pk,
+            detail={"changed": sorted(changes)},
+        )
     return agency
 
 
@@ -158,8 +188,14 @@ def user_create(
             user.set_password(password)
             user.save(update_fields=["password"])
         _set_roles(user, roles)
-        record(action=AuditAction.USER_CREATED, actor=actor, agency=agency, target_type="user",
-               target_id=user.pk, detail={"roles": [str(r) for r in roles]})
+        record(
+            action=AuditAction.USER_CREATED,
+            actor=actor,
+            agency=agency,
+            target_type="user",
+            target_id=user.pk,
+            detail={"roles": [str(r) for r in roles]},
+        )
     return user
 
 
@@ -189,8 +225,13 @@ def user_update(
         detail: dict[str, list[str]] = {"changed": changed + (["roles"] if roles_changed else [])}
         if roles_changed:
             detail["roles"] = sorted(str(r) for r in new_roles)
-        record(action=AuditAction.USER_UPDATED, actor=actor, target_type="user",
-               target_id=user.pk, detail=detail)
+        record(
+            action=AuditAction.USER_UPDATED,
+            actor=actor,
+            target_type="user",
+            target_id=user.pk,
+            detail=detail,
+        )
         if not is_active:
             Token.objects.filter(user=user).delete()
     return user
@@ -201,8 +242,7 @@ def user_unlock(*, actor: User, user: User) -> None:
         user.locked_until = None
         user.failed_sign_in_count = 0
         user.save(update_fields=["locked_until", "failed_sign_in_count", "updated_at"])
-        record(action=AuditAction.USER_UNLOCKED, actor=actor, target_type="user",
-               target_id=user.pk)
+        record(action=AuditAction.USER_UNLOCKED, actor=actor, target_type="user", target_id=user.pk)
 
 
 def api_token_issue(*, user: User) -> str:
@@ -211,8 +251,9 @@ def api_token_issue(*, user: User) -> str:
     with transaction.atomic(durable=True):
         Token.objects.filter(user=user).delete()
         token = Token.objects.create(user=user)
-        record(action=AuditAction.API_TOKEN_ISSUED, actor=user, target_type="user",
-               target_id=user.pk)
+        record(
+            action=AuditAction.API_TOKEN_ISSUED, actor=user, target_type="user", target_id=user.pk
+        )
     return str(token.key)
 
 
@@ -220,5 +261,9 @@ def api_token_revoke(*, user: User) -> None:
     with transaction.atomic(durable=True):
         deleted, _ = Token.objects.filter(user=user).delete()
         if deleted:
-            record(action=AuditAction.API_TOKEN_REVOKED, actor=user, target_type="user",
-                   target_id=user.pk)
+            record(
+                action=AuditAction.API_TOKEN_REVOKED,
+                actor=user,
+                target_type="user",
+                target_id=user.pk,
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -23,6 +23,11 @@ LOCKED_MESSAGE = (
 )
 
 
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data, or None for a GET: an empty submission is still a submission."""
+    return request.POST if request.method == "POST" else None
+
+
 def _me(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
@@ -36,7 +41,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    form = SignInForm(request.POST or None)
+    form = SignInForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         outcome = services.sign_in(
             request=request,
@@ -83,7 +88,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
     from django.contrib.auth import update_session_auth_hash
 
     user = _me(request)
-    form = PasswordChangeForm(request.POST or None, user=user)
+    form = PasswordChangeForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         services.password_change(user=user, new_password=form.cleaned_data["new_password"])
         update_session_auth_hash(request, user)
@@ -131,7 +136,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
     actor = _me(request)
     if not permissions.can_create_agencies(actor):
         raise permissions.deny(actor, target_type="agency", target_id="new", reason="not_host")
-    form = AgencyForm(request.POST or None)
+    form = AgencyForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         agency = services.agency_create(
             actor=actor,
@@ -161,7 +166,7 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
 def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     actor = _me(request)
     agency = permissions.access_agency(actor, agency_id)
-    form = AgencyForm(request.POST or None, instance=agency)
+    form = AgencyForm(_posted(request), instance=agency)
     if request.method == "POST" and form.is_valid():
         services.agency_update(actor=actor, agency=agency, **form.cleaned_data)
         messages.success(request, f"{agency.name} has been updated")
@@ -184,7 +189,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = _me(request)
-    form = UserForm(request.POST or None, agencies=permissions.administrable_agencies(actor))
+    form = UserForm(_posted(request), agencies=permissions.administrable_agencies(actor))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.user_create(
@@ -214,7 +219,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _me(request)
     user = permissions.access_user(actor, user_id)
     form = UserForm(
-        request.POST or None, agencies=permissions.administrable_agencies(actor), instance=user
+        _posted(request), agencies=permissions.administrable_agencies(actor), instance=user
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

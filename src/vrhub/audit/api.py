@@ -4,8 +4,7 @@ from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
-
-from vrhub.core.api import ApiView
+from rest_framework.views import APIView
 
 from vrhub.accounts import permissions
 from vrhub.accounts.models import User
@@ -17,7 +16,7 @@ from .serializers import AuditEventPageSerializer, AuditQuerySerializer
 from .services import record
 
 
-class AuditEventListApi(ApiView):
+class AuditEventListApi(APIView):
     permission_classes = [api_permission(Capability.VIEW_AUDIT_TRAIL)]
 
     @extend_schema(
@@ -45,6 +44,13 @@ class AuditEventListApi(ApiView):
         )
         events = filter_events(permissions.visible_audit_events(officer), criteria)
         limit, offset = q["limit"], q["offset"]
+        # Read the page before recording this look at it, so it shows the trail as it was.
+        page = {
+            "count": events.count(),
+            "limit": limit,
+            "offset": offset,
+            "results": list(events[offset : offset + limit]),
+        }
         with transaction.atomic(durable=True):
             record(
                 action=AuditAction.AUDIT_TRAIL_VIEWED,
@@ -53,10 +59,4 @@ class AuditEventListApi(ApiView):
                 person_id=criteria.person_id,
                 detail={"via": "api", "offset": offset, "limit": limit},
             )
-        page = {
-            "count": events.count(),
-            "limit": limit,
-            "offset": offset,
-            "results": list(events[offset : offset + limit]),
-        }
         return Response(AuditEventPageSerializer(page).data)

@@ -42,9 +42,7 @@ def trail(request: HttpRequest) -> HttpResponse:
             target_type="audit_trail",
             person_id=criteria.person_id,
             detail={
-                "filtered_by": [
-                    k for k, v in vars(criteria).items() if v not in (None, "")
-                ],
+                "filtered_by": [k for k, v in vars(criteria).items() if v not in (None, "")],
                 "page": page.number,
             },
         )

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import APIView, exception_handler
+from rest_framework.views import exception_handler
 
 from .request_context import current_request_id
 
@@ -91,12 +90,3 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
         status=404,
         content_type=PROBLEM_CONTENT_TYPE,
     )
-
-
-class ApiView(APIView):
-    """Base for every endpoint. REST framework authenticates (token or session) and answers 401
-    itself, so the site-wide sign-in redirect must not intercept API requests."""
-
-    @classmethod
-    def as_view(cls, **initkwargs: Any) -> Any:
-        return login_not_required(super().as_view(**initkwargs))

@@ -6,58 +6,135 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('police', 'Police'), ('local_authority', 'Local authority'), ('health', 'Integrated care board or NHS trust'), ('youth_justice', 'Youth justice service'), ('probation', 'Probation'), ('fire_and_rescue', 'Fire and rescue'), ('education', 'Education (school or college)'), ('voluntary', 'Voluntary or community organisation'), ('pcc', 'Police and crime commissioner')], max_length=32)),
-                ('area', models.CharField(blank=True, help_text='The area it serves, like Coventry or West Midlands.', max_length=100)),
-                ('hosts_partnership', models.BooleanField(default=False, help_text='The agency that runs vrhub for the partnership. Its administrators manage every agency; other administrators manage their own agency only.')),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("local_authority", "Local authority"),
+                            ("health", "Integrated care board or NHS trust"),
+                            ("youth_justice", "Youth justice service"),
+                            ("probation", "Probation"),
+                            ("fire_and_rescue", "Fire and rescue"),
+                            ("education", "Education (school or college)"),
+                            ("voluntary", "Voluntary or community organisation"),
+                            ("pcc", "Police and crime commissioner"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True,
+                        help_text="The area it serves, like Coventry or West Midlands.",
+                        max_length=100,
+                    ),
+                ),
+                (
+                    "hosts_partnership",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The agency that runs vrhub for the partnership. Its administrators manage every agency; other administrators manage their own agency only.",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name_plural': 'agencies',
-                'ordering': ['name'],
+                "verbose_name_plural": "agencies",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('full_name', models.CharField(max_length=200)),
-                ('is_active', models.BooleanField(default=True)),
-                ('failed_sign_in_count', models.PositiveIntegerField(default=0)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("full_name", models.CharField(max_length=200)),
+                ("is_active", models.BooleanField(default=True)),
+                ("failed_sign_in_count", models.PositiveIntegerField(default=0)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="accounts.agency",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['full_name', 'email'],
+                "ordering": ["full_name", "email"],
             },
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('referrer', 'Referrer'), ('caseworker', 'Caseworker'), ('mentor', 'Mentor'), ('triage_panel_member', 'Triage panel member'), ('programme_manager', 'Programme manager'), ('analyst', 'Analyst'), ('data_protection_officer', 'Data protection officer'), ('scrutiny_member', 'Scrutiny member'), ('administrator', 'Administrator')], max_length=32)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("referrer", "Referrer"),
+                            ("caseworker", "Caseworker"),
+                            ("mentor", "Mentor"),
+                            ("triage_panel_member", "Triage panel member"),
+                            ("programme_manager", "Programme manager"),
+                            ("analyst", "Analyst"),
+                            ("data_protection_officer", "Data protection officer"),
+                            ("scrutiny_member", "Scrutiny member"),
+                            ("administrator", "Administrator"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'role'), name='one_assignment_per_role')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "role"), name="one_assignment_per_role")
+                ],
             },
         ),
     ]

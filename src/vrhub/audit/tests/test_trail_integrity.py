@@ -21,8 +21,14 @@ def three_events(make_user):
     officer = make_user(Role.CASEWORKER)
     return [
         record(action=AuditAction.SIGN_IN, actor=officer, target_type="user", target_id=officer.pk),
-        record(action=AuditAction.USER_UPDATED, actor=officer, target_type="user", target_id=7,
-               person_id="P-123", detail={"changed": ["full_name"]}),
+        record(
+            action=AuditAction.USER_UPDATED,
+            actor=officer,
+            target_type="user",
+            target_id=7,
+            person_id="P-123",
+            detail={"changed": ["full_name"]},
+        ),
         record(action=AuditAction.SIGN_OUT, actor=officer),
     ]
 
@@ -73,7 +79,8 @@ def test_the_command_reports_tampering_and_fails(three_events):
     call_command("verify_audit_chain", stdout=out)
     assert "intact: 3 events" in out.getvalue()
     _without_db_guard(
-        "UPDATE audit_auditevent SET action = %s WHERE id = %s", ["auth.sign_out", three_events[0].id]
+        "UPDATE audit_auditevent SET action = %s WHERE id = %s",
+        ["auth.sign_out", three_events[0].id],
     )
     with pytest.raises(CommandError, match=f"broken at event {three_events[0].id}"):
         call_command("verify_audit_chain", stdout=StringIO())

@@ -38,7 +38,9 @@ def test_the_trail_lists_events_newest_first(make_user, client_for, trail):
     assert response.status_code == 200
     actions = [e.action for e in response.context["page"]]
     assert actions[:4] == [
-        AuditAction.SIGN_IN_FAILED, AuditAction.SIGN_IN, AuditAction.USER_UPDATED,
+        AuditAction.SIGN_IN_FAILED,
+        AuditAction.SIGN_IN,
+        AuditAction.USER_UPDATED,
         AuditAction.SIGN_IN,
     ]
     assert "Unknown account" in response.text
@@ -66,8 +68,9 @@ def test_date_filters_include_the_whole_of_the_last_day(make_user, client_for, t
     dpo = make_user(Role.DATA_PROTECTION_OFFICER)
     today = timezone.localdate()
     client = client_for(dpo)
-    todays = client.get(reverse("audit:trail"), {"date_from": f"{today:%d/%m/%Y}",
-                                                 "date_to": f"{today:%d/%m/%Y}"})
+    todays = client.get(
+        reverse("audit:trail"), {"date_from": f"{today:%d/%m/%Y}", "date_to": f"{today:%d/%m/%Y}"}
+    )
     assert _rows(todays) == 4
     tomorrow = today + timedelta(days=1)
     future = client.get(reverse("audit:trail"), {"date_from": f"{tomorrow:%d/%m/%Y}"})

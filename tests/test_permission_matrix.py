@@ -1,0 +1,154 @@
+"""Every URL in vrhub, for every role and for users of another agency, allows or denies as it must.
+
+A new URL fails this test until it is added to MATRIX: nobody ships a page without deciding who
+may reach it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from vrhub.accounts.models import Agency, AgencyKind, Role, User
+from vrhub.accounts.tests.factories import AgencyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ANON = "anonymous"
+OTHER_ADMIN = "administrator of another agency"
+OTHER_DPO = "data protection officer of another agency"
+ACTORS = [ANON, *[r.value for r in Role], OTHER_ADMIN, OTHER_DPO]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Expected status for GET: `allowed` for the listed actors, `denied` for everyone else."""
+
+    allowed: frozenset[str]
+    ok: int = 200
+    denied: int = 403
+    anonymous: int = 302
+    overrides: tuple[tuple[str, int], ...] = ()
+
+    def expected(self, actor: str) -> int:
+        special = dict(self.overrides)
+        if actor in special:
+            return special[actor]
+        if actor == ANON:
+            return self.anonymous
+        return self.ok if actor in self.allowed else self.denied
+
+
+SIGNED_IN = frozenset(ACTORS) - {ANON}
+ADMINS = frozenset({Role.ADMINISTRATOR.value, OTHER_ADMIN})
+DPOS = frozenset({Role.DATA_PROTECTION_OFFICER.value, OTHER_DPO})
+HOST_ADMIN = frozenset({Role.ADMINISTRATOR.value})
+
+MATRIX: dict[str, Rule] = {
+    "core:home": Rule(SIGNED_IN, ok=302),
+    "core:role-home": Rule(  # the administrator's home page
+        frozenset({Role.ADMINISTRATOR.value, OTHER_ADMIN}), denied=404
+    ),
+    "core:privacy": Rule(frozenset(ACTORS), anonymous=200),
+    "core:accessibility": Rule(frozenset(ACTORS), anonymous=200),
+    "accounts:sign-in": Rule(frozenset(), denied=302, anonymous=200),
+    "accounts:sign-out": Rule(frozenset(), denied=405),
+    "accounts:account": Rule(SIGNED_IN),
+    "accounts:password-change": Rule(SIGNED_IN),
+    "accounts:api-token-issue": Rule(frozenset(), denied=405),
+    "accounts:api-token-revoke": Rule(frozenset(), denied=405),
+    "accounts:agency-list": Rule(ADMINS),
+    "accounts:agency-create": Rule(HOST_ADMIN, overrides=((OTHER_ADMIN, 404),)),
+    "accounts:agency-detail": Rule(HOST_ADMIN, overrides=((OTHER_ADMIN, 404),)),
+    "accounts:agency-edit": Rule(HOST_ADMIN, overrides=((OTHER_ADMIN, 404),)),
+    "accounts:user-list": Rule(ADMINS),
+    "accounts:user-create": Rule(ADMINS),
+    "accounts:user-detail": Rule(HOST_ADMIN, overrides=((OTHER_ADMIN, 404),)),
+    "accounts:user-edit": Rule(HOST_ADMIN, overrides=((OTHER_ADMIN, 404),)),
+    "accounts:user-unlock": Rule(ADMINS, ok=405),  # POST only; the POST is checked below
+    "audit:trail": Rule(DPOS),
+    "api:me": Rule(SIGNED_IN, anonymous=401),
+    "api:audit-events": Rule(DPOS, anonymous=401),
+    "api-schema": Rule(SIGNED_IN, anonymous=401),
+    "api-docs": Rule(SIGNED_IN),
+    "api-not-found": Rule(frozenset(), denied=404, anonymous=404),
+}
+
+
+def _walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}{entry.namespace}:"
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}{entry.name}" if entry.name else "api-not-found"
+            yield name, prefix + str(entry.pattern)
+
+
+def test_every_url_is_in_the_matrix():
+    found = {name for name, _ in _walk(get_resolver().url_patterns)}
+    unlisted = found - set(MATRIX)
+    assert not unlisted, f"Add these URLs to the permission matrix: {sorted(unlisted)}"
+    stale = set(MATRIX) - found
+    assert not stale, f"These URLs no longer exist: {sorted(stale)}"
+
+
+@pytest.fixture
+def world(db) -> dict[str, object]:
+    council = AgencyFactory(
+        name="Coventry City Council", kind=AgencyKind.LOCAL_AUTHORITY, hosts_partnership=True
+    )
+    police = AgencyFactory(name="West Midlands Police", kind=AgencyKind.POLICE)
+    users: dict[str, User] = {
+        role.value: UserFactory(agency=council, roles=[role]) for role in Role
+    }
+    users[OTHER_ADMIN] = UserFactory(agency=police, roles=[Role.ADMINISTRATOR])
+    users[OTHER_DPO] = UserFactory(agency=police, roles=[Role.DATA_PROTECTION_OFFICER])
+    return {"council": council, "police": police, "users": users}
+
+
+def _url(name: str, world: dict[str, object]) -> str:
+    council: Agency = world["council"]  # type: ignore[assignment]
+    users: dict[str, User] = world["users"]  # type: ignore[assignment]
+    kwargs: dict[str, Callable[[], object]] = {
+        "core:role-home": lambda: {"role": Role.ADMINISTRATOR.value},
+        "accounts:agency-detail": lambda: {"agency_id": council.pk},
+        "accounts:agency-edit": lambda: {"agency_id": council.pk},
+        "accounts:user-detail": lambda: {"user_id": users[Role.CASEWORKER.value].pk},
+        "accounts:user-edit": lambda: {"user_id": users[Role.CASEWORKER.value].pk},
+        "accounts:user-unlock": lambda: {"user_id": users[Role.CASEWORKER.value].pk},
+    }
+    if name == "api-not-found":
+        return "/api/v1/no-such-endpoint"
+    return reverse(name, kwargs=kwargs[name]() if name in kwargs else None)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_url_allows_and_denies_as_it_must(world, name):
+    url = _url(name, world)
+    users: dict[str, User] = world["users"]  # type: ignore[assignment]
+    rule = MATRIX[name]
+    outcomes = {}
+    for actor in ACTORS:
+        client = Client()
+        if actor != ANON:
+            client.force_login(users[actor])
+        outcomes[actor] = client.get(url).status_code
+    expected = {actor: rule.expected(actor) for actor in ACTORS}
+    assert outcomes == expected
+
+
+def test_writes_to_another_agencys_user_are_not_found(world):
+    users: dict[str, User] = world["users"]  # type: ignore[assignment]
+    client = Client()
+    client.force_login(users[OTHER_ADMIN])
+    url = reverse("accounts:user-unlock", kwargs={"user_id": users[Role.CASEWORKER.value].pk})
+    assert client.post(url).status_code == 404
+    client.force_login(users[Role.MENTOR.value])
+    assert client.post(url).status_code == 403
