@@ -3,13 +3,13 @@ from rest_framework import serializers
 from .models import AgencyKind, Role
 
 
-class AgencySummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AgencySummarySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.ChoiceField(choices=AgencyKind.choices)
 
 
-class MeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     full_name = serializers.CharField()

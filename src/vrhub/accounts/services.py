@@ -49,12 +49,12 @@ def sign_in(*, request: HttpRequest, email: str, password: str) -> SignInOutcome
             return SignInOutcome(SignInResult.LOCKED, user.locked_until)
 
         authenticated = authenticate(request, username=email.strip(), password=password)
-        if authenticated is not None:
-            assert user is not None and authenticated.pk == user.pk  # noqa: S101
+        # The backend finds accounts by the same case-insensitive email, so a success is `user`.
+        if authenticated is not None and user is not None:
             user.failed_sign_in_count = 0
             user.locked_until = None
             user.save(update_fields=["failed_sign_in_count", "locked_until", "updated_at"])
-            login(request, authenticated)
+            login(request, user)
             record(action=AuditAction.SIGN_IN, actor=user, target_type="user", target_id=user.pk)
             return SignInOutcome(SignInResult.SIGNED_IN)
 

@@ -1,9 +1,11 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from .models import AuditAction
 
 
-class AuditQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AuditQuerySerializer(serializers.Serializer):
     user = serializers.IntegerField(required=False, min_value=1)
     agency = serializers.IntegerField(required=False, min_value=1)
     person = serializers.CharField(required=False, max_length=64)
@@ -13,7 +15,7 @@ class AuditQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
     limit = serializers.IntegerField(required=False, min_value=1, max_value=500, default=100)
     offset = serializers.IntegerField(required=False, min_value=0, default=0)
 
-    def validate(self, attrs: dict) -> dict:  # type: ignore[type-arg]
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("date_from"), attrs.get("date_to")
         if start and end and end < start:
             raise serializers.ValidationError(
@@ -22,7 +24,7 @@ class AuditQuerySerializer(serializers.Serializer):  # type: ignore[type-arg]
         return attrs
 
 
-class AuditEventSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AuditEventSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     occurred_at = serializers.DateTimeField()
     actor = serializers.IntegerField(source="actor_id", allow_null=True)
@@ -36,7 +38,7 @@ class AuditEventSerializer(serializers.Serializer):  # type: ignore[type-arg]
     hash = serializers.CharField()
 
 
-class AuditEventPageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class AuditEventPageSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     limit = serializers.IntegerField()
     offset = serializers.IntegerField()

@@ -47,10 +47,6 @@ class GovukForm(GovukFormMixin, forms.Form):
     pass
 
 
-class GovukModelForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
-    pass
-
-
 def error_target_id(form: forms.BaseForm, field_name: str | None) -> str:
     """The id an error summary link points at: the field itself, or its first option."""
     if field_name is None or field_name not in form.fields:

@@ -105,10 +105,10 @@ def navigation_for(user: User, current_path: str) -> list[NavItem]:
     seen: set[str] = set()
     for role in user.sorted_roles:
         for tile in ROLE_TILES[role]:
-            if tile.available and tile.title not in seen:
-                if tile.capability is None or can(user, tile.capability):
-                    items.append((tile.title, tile.url))
-                    seen.add(tile.title)
+            permitted = tile.capability is None or can(user, tile.capability)
+            if tile.available and permitted and tile.title not in seen:
+                items.append((tile.title, tile.url))
+                seen.add(tile.title)
     items.append(("Your account", reverse("accounts:account")))
     # The longest matching prefix is the current section, so Home is not current everywhere.
     best = max(

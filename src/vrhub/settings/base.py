@@ -1,4 +1,4 @@
-"""Settings shared by every environment. Values come from the environment, with safe local defaults."""
+"""Settings shared by every environment: from environment variables, with safe local defaults."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A data protection officer finds who did what, filtered by user, agency, person, action and date."""
+"""A data protection officer finds who did what: by user, agency, person, action and date."""
 
 from __future__ import annotations
 

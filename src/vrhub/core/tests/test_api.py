@@ -1,4 +1,4 @@
-"""The API: token or session sign-in, problem+json errors, and a schema that lists every endpoint."""
+"""The API: token or session sign-in, problem+json errors, a schema listing every endpoint."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def test_me_answers_who_the_token_belongs_to(make_user):
     assert body["full_name"] == "Callum Caseworker"
     assert body["roles"] == ["caseworker", "mentor"]
     assert body["agency"] == {
-        "id": user.agency_id, "name": "Coventry City Council", "kind": "local_authority"
+        "id": user.agency_id,
+        "name": "Coventry City Council",
+        "kind": "local_authority",
     }
     assert body["capabilities"] == []
 

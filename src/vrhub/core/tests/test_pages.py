@@ -90,7 +90,10 @@ def _deploy_check(secret: str) -> subprocess.CompletedProcess[str]:
     }
     return subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -128,7 +131,14 @@ def test_request_lines_in_logs_lose_their_query_string():
 
     from vrhub.core.logging import QueryStringScrubber
 
-    rec = logging.LogRecord("django.server", logging.INFO, "", 0, '"%s" %s %s',
-                            ("GET /audit/?person=P-42 HTTP/1.1", "200", "12"), None)
+    rec = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        "",
+        0,
+        '"%s" %s %s',
+        ("GET /audit/?person=P-42 HTTP/1.1", "200", "12"),
+        None,
+    )
     QueryStringScrubber().filter(rec)
     assert rec.getMessage() == '"GET /audit/ HTTP/1.1" 200 12'
