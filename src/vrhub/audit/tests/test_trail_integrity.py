@@ -37,6 +37,8 @@ def _without_db_guard(sql: str, params: list[object]) -> None:
     """Tamper with the table the way someone with database access could."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Run the deferred foreign-key checks first: ALTER TABLE refuses while any are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_event_append_only")
         else:
             cursor.execute("DROP TRIGGER audit_event_append_only")
