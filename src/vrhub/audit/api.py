@@ -31,7 +31,8 @@ class AuditEventListApi(APIView):
     def get(self, request: Request) -> Response:
         officer = request.user
         assert isinstance(officer, User)  # noqa: S101
-        query = AuditQuerySerializer(data=request.query_params)
+        # A plain dict, so an empty value (`?user=`) is an error rather than silently ignored.
+        query = AuditQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         q = query.validated_data
         criteria = AuditFilter(

@@ -90,3 +90,47 @@ def api_not_found(request: HttpRequest) -> JsonResponse:
         status=404,
         content_type=PROBLEM_CONTENT_TYPE,
     )
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An RFC 9457 problem: what went wrong, and for a bad request, which fields.",
+    "required": ["type", "title", "status", "detail", "request_id"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "request_id": {"type": "string", "description": "Quote this if you contact support."},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+_PROBLEM_RESPONSES = {
+    "400": "The request is not valid: `errors` names each field.",
+    "401": "No valid token or session.",
+    "403": "Your roles do not allow this.",
+    "404": "Not found, or not within your agency's reach.",
+    "405": "This method is not allowed here.",
+    "406": "The requested media type cannot be produced.",
+    "415": "The request body's media type is not supported.",
+    "500": "Something went wrong on our side; quote the request_id.",
+}
+
+
+def add_problem_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """drf-spectacular hook: every operation documents its errors as problem+json."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    content = {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, description in _PROBLEM_RESPONSES.items():
+                responses.setdefault(code, {"description": description, "content": content})
+    return result
