@@ -21,7 +21,11 @@ urlpatterns = [
     # The docs page is for people: without a session, send them to sign in.
     path(
         "api/docs/",
-        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        login_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="core/swagger_ui.html"
+            )
+        ),
         name="api-docs",
     ),
     re_path(r"^api/", login_not_required(api_not_found)),

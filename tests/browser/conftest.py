@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from vrhub.core.demo import DemoWorld, build_world
 
@@ -38,6 +45,7 @@ AXE_RUN = (
     "{runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
 )
 TIMEOUT_MS = 15_000
+SERVICE_NAME = "Violence reduction hub"
 
 # Demo users by their key in world.users: the role label their home page is named after.
 ROLE_LABELS = {
@@ -70,12 +78,9 @@ class PageWatch:
             return
         where = message.location.get("url", "") if message.location else ""
         for path, status in self.expected_http_errors:
-            if (
-                message.text.startswith(
-                    f"Failed to load resource: the server responded with a status of {status}"
-                )
-                and where.split("?")[0].endswith(path)
-            ):
+            if message.text.startswith(
+                f"Failed to load resource: the server responded with a status of {status}"
+            ) and where.split("?")[0].endswith(path):
                 return
         self.errors.append(f"console error: {message.text} (at {where or 'unknown location'})")
 
@@ -128,8 +133,9 @@ def watch_of(page: Page) -> PageWatch:
 
 
 def expect_http_error(page: Page, path: str, status: int) -> None:
-    """The next load of `path` answers with `status` on purpose: Chromium's console line about it
-    is not a failure. Any other console error still is."""
+    """`path` answers with `status` on purpose (a 404 page, say): Chromium's console line
+    "Failed to load resource: ... status of 404" for it is then not a failure. Any other console
+    error still is."""
     watch_of(page).expected_http_errors.append((path, status))
 
 
@@ -163,13 +169,13 @@ def assert_accessible(page: Page) -> None:
     """Check the page now shown: no browser console errors so far, and no axe-core violations of
     WCAG 2.2 A/AA or axe's best practices."""
     page.wait_for_load_state("load")
+    watch_of(page).mark_checked()
     _assert_no_browser_errors(page)
     # Evaluated through the DevTools protocol, which the page's CSP does not apply to; a <script>
     # tag would be (rightly) refused.
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.evaluate(axe_source())
     results = page.evaluate(AXE_RUN, AXE_TAGS)
-    watch_of(page).mark_checked()
     violations = results["violations"]
     assert violations == [], (
         f"axe-core found {len(violations)} accessibility violation(s) on {page.url} "
@@ -183,8 +189,26 @@ def skip_accessibility_check(page: Page, reason: str) -> None:
     but its console errors still fail the test."""
     assert reason
     page.wait_for_load_state("load")
-    _assert_no_browser_errors(page)
     watch_of(page).mark_checked()
+    _assert_no_browser_errors(page)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Give the browser tests their own test database, so `make test-browser` can run while
+    `make test` is using the usual one (both would otherwise create and drop the same file)."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        test = database.setdefault("TEST", {})
+        name = test.get("NAME")
+        if database["ENGINE"].endswith("sqlite3"):
+            if not name or name == ":memory:" or str(name).startswith("file:"):
+                continue  # in memory: this process's own already
+            path = Path(name)
+            test["NAME"] = str(path.with_name(f"{path.stem}-browser{path.suffix}"))
+        else:
+            test["NAME"] = f"{name or 'test_' + database['NAME']}_browser"
 
 
 @pytest.fixture(scope="session")
@@ -196,9 +220,7 @@ def browser() -> Iterator[Browser]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
-            )
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
 
@@ -261,16 +283,22 @@ def submit_sign_in(page: Page, email: str, password: str) -> None:
     assert_accessible(page)
 
 
+def page_title(title: str) -> str:
+    """The whole <title> of a page whose own title is `title`."""
+    return f"{title} \N{EN DASH} {SERVICE_NAME}"
+
+
 def password_of(world: DemoWorld, key: str) -> str:
     email = world.users[key].email
     return next(s.password for s in world.sign_ins if s.email == email)
 
 
-def service_navigation(page: Page) -> Any:
+def service_navigation(page: Page) -> Locator:
+    """The service navigation: Home, the pages the user's roles may use, Your account, Sign out."""
     return page.get_by_role("navigation", name="Menu")
 
 
-def main(page: Page) -> Any:
+def main(page: Page) -> Locator:
     return page.get_by_role("main")
 
 
