@@ -40,3 +40,11 @@ def client_for() -> Callable[[User], Client]:
         return client
 
     return make
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    engine = database["ENGINE"].rsplit(".", 1)[-1]
+    return f"vrhub database: {engine} ({database.get('HOST') or 'file'})"

@@ -70,6 +70,7 @@ MATRIX: dict[str, Rule] = {
     "accounts:user-detail": Rule(HOST_ADMIN, overrides=((OTHER_ADMIN, 404),)),
     "accounts:user-edit": Rule(HOST_ADMIN, overrides=((OTHER_ADMIN, 404),)),
     "accounts:user-unlock": Rule(ADMINS, ok=405),  # POST only; the POST is checked below
+    "accounts:user-password-set": Rule(HOST_ADMIN, overrides=((OTHER_ADMIN, 404),)),
     "audit:trail": Rule(DPOS),
     "api:me": Rule(SIGNED_IN, anonymous=401),
     "api:audit-events": Rule(DPOS, anonymous=401),
@@ -123,6 +124,7 @@ def _url(name: str, world: dict[str, object]) -> str:
         "accounts:user-detail": lambda: {"user_id": users[Role.CASEWORKER.value].pk},
         "accounts:user-edit": lambda: {"user_id": users[Role.CASEWORKER.value].pk},
         "accounts:user-unlock": lambda: {"user_id": users[Role.CASEWORKER.value].pk},
+        "accounts:user-password-set": lambda: {"user_id": users[Role.CASEWORKER.value].pk},
     }
     if name == "api-not-found":
         return "/api/v1/no-such-endpoint"

@@ -61,6 +61,25 @@ class PasswordChangeForm(GovukForm):
         return password
 
 
+class PasswordSetForm(GovukForm):
+    new_password = forms.CharField(
+        label="New password",
+        strip=False,
+        help_text="At least 12 characters. Give it to the user in person.",
+        error_messages={"required": "Enter a new password"},
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_new_password(self) -> str:
+        password: str = self.cleaned_data["new_password"]
+        validate_password(password, self.user)
+        return password
+
+
 class AgencyForm(GovukForm):
     name = forms.CharField(
         label="Name",
@@ -150,7 +169,12 @@ class UserForm(GovukForm):
     )
 
     def __init__(
-        self, *args: Any, agencies: QuerySet[Agency], instance: User | None = None, **kwargs: Any
+        self,
+        *args: Any,
+        agencies: QuerySet[Agency],
+        actor: User,
+        instance: User | None = None,
+        **kwargs: Any,
     ) -> None:
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
@@ -162,6 +186,7 @@ class UserForm(GovukForm):
             }
         super().__init__(*args, **kwargs)
         self.instance = instance
+        self.actor = actor
         agency_field = self.fields["agency"]
         assert isinstance(agency_field, forms.ModelChoiceField)  # noqa: S101
         agency_field.queryset = agencies
@@ -178,6 +203,12 @@ class UserForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
+        if self.instance is not None and self.instance.pk == self.actor.pk:
+            # Nobody can lock the partnership out of its own administration by accident.
+            if "roles" in cleaned and Role.ADMINISTRATOR.value not in cleaned["roles"]:
+                self.add_error("roles", "You cannot remove your own administrator role")
+            if not cleaned.get("is_active", True):
+                self.add_error("is_active", "You cannot deactivate your own account")
         password = cleaned.get("password")
         if password and "password" in self.fields:
             probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))

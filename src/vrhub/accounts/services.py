@@ -245,6 +245,20 @@ def user_unlock(*, actor: User, user: User) -> None:
         record(action=AuditAction.USER_UNLOCKED, actor=actor, target_type="user", target_id=user.pk)
 
 
+def user_password_set(*, actor: User, user: User, new_password: str) -> None:
+    """An administrator sets a new password for a user who has forgotten theirs; it also lifts
+    any lock, since the user has proved who they are to the administrator."""
+    validate_password(new_password, user)
+    with transaction.atomic(durable=True):
+        user.set_password(new_password)
+        user.failed_sign_in_count = 0
+        user.locked_until = None
+        user.save(update_fields=["password", "failed_sign_in_count", "locked_until", "updated_at"])
+        record(
+            action=AuditAction.USER_PASSWORD_SET, actor=actor, target_type="user", target_id=user.pk
+        )
+
+
 def api_token_issue(*, user: User) -> str:
     """A new API token for the user, replacing any old one. Shown once, never stored in clear
     anywhere but the token table."""

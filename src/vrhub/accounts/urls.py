@@ -20,4 +20,5 @@ urlpatterns = [
     path("manage/users/<int:user_id>/", views.user_detail, name="user-detail"),
     path("manage/users/<int:user_id>/edit/", views.user_edit, name="user-edit"),
     path("manage/users/<int:user_id>/unlock/", views.user_unlock, name="user-unlock"),
+    path("manage/users/<int:user_id>/password/", views.user_password_set, name="user-password-set"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from rest_framework.authtoken.models import Token
 
 from . import permissions, selectors, services
-from .forms import AgencyForm, PasswordChangeForm, SignInForm, UserForm
+from .forms import AgencyForm, PasswordChangeForm, PasswordSetForm, SignInForm, UserForm
 from .models import Role, User
 from .permissions import Capability, require
 
@@ -189,7 +189,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
     actor = _me(request)
-    form = UserForm(_posted(request), agencies=permissions.administrable_agencies(actor))
+    form = UserForm(
+        _posted(request), agencies=permissions.administrable_agencies(actor), actor=actor
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.user_create(
@@ -219,7 +221,10 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _me(request)
     user = permissions.access_user(actor, user_id)
     form = UserForm(
-        _posted(request), agencies=permissions.administrable_agencies(actor), instance=user
+        _posted(request),
+        agencies=permissions.administrable_agencies(actor),
+        actor=actor,
+        instance=user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -244,3 +249,19 @@ def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
     services.user_unlock(actor=actor, user=user)
     messages.success(request, f"{user.full_name}'s account has been unlocked")
     return redirect("accounts:user-detail", user_id=user.pk)
+
+
+@require(Capability.MANAGE_USERS)
+@require_http_methods(["GET", "POST"])
+@never_cache
+def user_password_set(request: HttpRequest, user_id: int) -> HttpResponse:
+    actor = _me(request)
+    user = permissions.access_user(actor, user_id)
+    form = PasswordSetForm(_posted(request), user=user)
+    if request.method == "POST" and form.is_valid():
+        services.user_password_set(
+            actor=actor, user=user, new_password=form.cleaned_data["new_password"]
+        )
+        messages.success(request, f"A new password has been set for {user.full_name}")
+        return redirect("accounts:user-detail", user_id=user.pk)
+    return render(request, "accounts/password_set.html", {"form": form, "account": user})

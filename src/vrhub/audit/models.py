@@ -36,7 +36,9 @@ class AuditAction(models.TextChoices):
     USER_CREATED = "user.created", "User created"
     USER_UPDATED = "user.updated", "User updated"
     USER_UNLOCKED = "user.unlocked", "User unlocked"
+    USER_PASSWORD_SET = "user.password_set", "Password set by an administrator"
     AUDIT_TRAIL_VIEWED = "audit.trail_viewed", "Audit trail viewed"
+    AUDIT_TRAIL_EXPORTED = "audit.trail_exported", "Audit trail downloaded"
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -252,3 +252,45 @@ def test_a_user_issues_and_revokes_their_api_token(make_user, client_for):
     assert not Token.objects.filter(user=user).exists()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {AuditAction.API_TOKEN_ISSUED, AuditAction.API_TOKEN_REVOKED} <= actions
+
+
+def test_an_administrator_sets_a_forgotten_password_which_also_unlocks(
+    admin, client_for, make_user
+):
+    user = make_user(Role.MENTOR, locked_until=timezone.now() + timezone.timedelta(minutes=10))
+    client = client_for(admin)
+    url = reverse("accounts:user-password-set", args=[user.pk])
+    weak = client.post(url, {"new_password": "short"})
+    assert "This password is too short" in weak.text
+    assert client.post(url, {"new_password": "meadow-quartz-saddle-61"}).status_code == 302
+    from django.test import Client
+
+    response = Client().post(
+        "/sign-in/", {"email": user.email, "password": "meadow-quartz-saddle-61"}
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action=AuditAction.USER_PASSWORD_SET)
+    assert (event.actor, event.target_id, event.detail) == (admin, str(user.pk), {})
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"roles": [Role.MENTOR]}, "You cannot remove your own administrator role"),
+        ({"is_active": ""}, "You cannot deactivate your own account"),
+    ],
+)
+def test_an_administrator_cannot_lock_themselves_out(admin, client_for, change, message):
+    data = {
+        "full_name": admin.full_name,
+        "agency": admin.agency_id,
+        "roles": [Role.ADMINISTRATOR],
+        "is_active": "on",
+    }
+    data.update(change)
+    data = {k: v for k, v in data.items() if v != ""}
+    response = client_for(admin).post(reverse("accounts:user-edit", args=[admin.pk]), data)
+    assert message in response.text
+    admin = User.objects.get(pk=admin.pk)
+    assert admin.is_active
+    assert Role.ADMINISTRATOR in admin.roles
