@@ -72,6 +72,7 @@ MATRIX: dict[str, Rule] = {
     "accounts:user-unlock": Rule(ADMINS, ok=405),  # POST only; the POST is checked below
     "accounts:user-password-set": Rule(HOST_ADMIN, overrides=((OTHER_ADMIN, 404),)),
     "audit:trail": Rule(DPOS),
+    "audit:export": Rule(DPOS),
     "api:me": Rule(SIGNED_IN, anonymous=401),
     "api:audit-events": Rule(DPOS, anonymous=401),
     "api-schema": Rule(SIGNED_IN, anonymous=401),

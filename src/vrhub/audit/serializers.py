@@ -4,16 +4,18 @@ from rest_framework import serializers
 
 from .models import AuditAction
 
+MAX_ID = 2**63 - 1  # the largest id a database row can have
+
 
 class AuditQuerySerializer(serializers.Serializer):
-    user = serializers.IntegerField(required=False, min_value=1)
-    agency = serializers.IntegerField(required=False, min_value=1)
+    user = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    agency = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     person = serializers.CharField(required=False, max_length=64)
     action = serializers.ChoiceField(required=False, choices=AuditAction.choices)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=500, default=100)
-    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID, default=0)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start, end = attrs.get("date_from"), attrs.get("date_to")

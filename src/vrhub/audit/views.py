@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import csv
+from collections.abc import Iterator
+from datetime import UTC
+
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from vrhub.accounts import permissions
@@ -11,17 +17,30 @@ from vrhub.accounts.models import Agency, User
 from vrhub.accounts.permissions import Capability, require
 
 from .forms import AuditFilterForm
-from .models import AuditAction
+from .models import AuditAction, AuditEvent
 from .selectors import AuditFilter, filter_events
 from .services import record
 
 PAGE_SIZE = 50
+CSV_HEADER = [
+    "When (UTC)",
+    "User",
+    "User email",
+    "Agency",
+    "Action",
+    "Action code",
+    "Record type",
+    "Record ID",
+    "Person ID",
+    "Request ID",
+    "Hash",
+]
 
 
-@require(Capability.VIEW_AUDIT_TRAIL)
-@require_safe
-def trail(request: HttpRequest) -> HttpResponse:
-    """The audit trail, filtered. Looking at it is itself recorded."""
+def _filtered(
+    request: HttpRequest,
+) -> tuple[User, AuditFilterForm, AuditFilter, QuerySet[AuditEvent]]:
+    """The officer, the filter form, and the trail they may see narrowed by it."""
     officer = request.user
     assert isinstance(officer, User)  # noqa: S101
     if permissions.hosts_partnership(officer):
@@ -29,23 +48,39 @@ def trail(request: HttpRequest) -> HttpResponse:
     else:
         agencies = Agency.objects.filter(pk=officer.agency_id)
     users = User.objects.filter(agency__in=agencies).order_by("full_name")
-    form = AuditFilterForm(request.GET or None, users=users, agencies=agencies)
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    form = AuditFilterForm(filters or None, users=users, agencies=agencies)
     criteria = form.criteria() if form.is_bound and form.is_valid() else AuditFilter()
     events = filter_events(permissions.visible_audit_events(officer), criteria)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    # Read the page before recording this look at it, so the page shows the trail as it was.
-    page.object_list = list(page.object_list)
+    return officer, form, criteria, events
+
+
+def _record_look(
+    officer: User, action: AuditAction, criteria: AuditFilter, **detail: object
+) -> None:
     with transaction.atomic(durable=True):
         record(
-            action=AuditAction.AUDIT_TRAIL_VIEWED,
+            action=action,
             actor=officer,
             target_type="audit_trail",
             person_id=criteria.person_id,
             detail={
                 "filtered_by": [k for k, v in vars(criteria).items() if v not in (None, "")],
-                "page": page.number,
+                **detail,
             },
         )
+
+
+@require(Capability.VIEW_AUDIT_TRAIL)
+@require_safe
+def trail(request: HttpRequest) -> HttpResponse:
+    """The audit trail, filtered. Looking at it is itself recorded."""
+    officer, form, criteria, events = _filtered(request)
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Read the page before recording this look at it, so the page shows the trail as it was.
+    page.object_list = list(page.object_list)
+    _record_look(officer, AuditAction.AUDIT_TRAIL_VIEWED, criteria, page=page.number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -53,3 +88,52 @@ def trail(request: HttpRequest) -> HttpResponse:
         "audit/trail.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
+
+
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require(Capability.VIEW_AUDIT_TRAIL)
+@require_safe
+def trail_export(request: HttpRequest) -> HttpResponseBase:
+    """The filtered trail as CSV, for a data protection officer to show who looked at whom."""
+    officer, form, criteria, events = _filtered(request)
+    if form.is_bound and not form.is_valid():
+        page = Paginator(events.none(), PAGE_SIZE).get_page(1)
+        return render(request, "audit/trail.html", {"form": form, "page": page}, status=400)
+    _record_look(officer, AuditAction.AUDIT_TRAIL_EXPORTED, criteria)
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield writer.writerow(CSV_HEADER)
+        for e in events.iterator(chunk_size=2000):
+            yield writer.writerow(
+                _cell(v)
+                for v in (
+                    e.occurred_at.astimezone(UTC).isoformat(timespec="seconds"),
+                    e.actor.full_name if e.actor else "Unknown account",
+                    e.actor.email if e.actor else "",
+                    e.agency.name if e.agency else "",
+                    e.action_label,
+                    e.action,
+                    e.target_type,
+                    e.target_id,
+                    e.person_id,
+                    e.request_id,
+                    e.hash,
+                )
+            )
+
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

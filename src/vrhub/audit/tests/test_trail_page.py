@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -140,3 +142,30 @@ def test_events_carry_the_request_id_the_user_sees(make_user, client_for):
     viewed = AuditEvent.objects.get(action=AuditAction.AUDIT_TRAIL_VIEWED)
     assert viewed.request_id == response["X-Request-ID"]
     assert len(viewed.request_id) == 32
+
+
+def test_the_filtered_trail_downloads_as_csv_and_the_download_is_recorded(
+    make_user, client_for, trail
+):
+    dpo = make_user(Role.DATA_PROTECTION_OFFICER)
+    record(action=AuditAction.SIGN_IN, actor=trail["officer"], target_id="=HYPERLINK(1)")
+    response = client_for(dpo).get(reverse("audit:export"), {"action": AuditAction.SIGN_IN})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="audit-trail-')
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][:5] == ["When (UTC)", "User", "User email", "Agency", "Action"]
+    assert len(rows) == 1 + 3
+    assert {r[5] for r in rows[1:]} == {AuditAction.SIGN_IN}
+    assert rows[1][7] == "'=HYPERLINK(1)"  # a spreadsheet shows it, never runs it
+    exported = AuditEvent.objects.get(action=AuditAction.AUDIT_TRAIL_EXPORTED)
+    assert exported.actor == dpo
+    assert exported.detail == {"filtered_by": ["action"]}
+
+
+def test_a_download_with_a_bad_filter_explains_instead(make_user, client_for, trail):
+    dpo = make_user(Role.DATA_PROTECTION_OFFICER)
+    response = client_for(dpo).get(reverse("audit:export"), {"date_to": "soon"})
+    assert response.status_code == 400
+    assert "Enter the end date as a real date" in response.text
+    assert not AuditEvent.objects.filter(action=AuditAction.AUDIT_TRAIL_EXPORTED).exists()
