@@ -5,11 +5,12 @@ from typing import Any
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from vrhub.core.forms import GovukForm
 
 from .models import Agency, AgencyKind, Role, User
+from .services import account_change_problems, agency_change_problems
 
 
 class SignInForm(GovukForm):
@@ -115,6 +116,9 @@ class AgencyForm(GovukForm):
             }
         super().__init__(*args, **kwargs)
         self.instance = instance
+        if instance is None:
+            # A new agency starts active; deactivating is a change to an existing one.
+            del self.fields["is_active"]
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
@@ -124,6 +128,13 @@ class AgencyForm(GovukForm):
         if others.exists():
             raise ValidationError("An agency with this name already exists")
         return name
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        problems = agency_change_problems(self.instance, is_active=cleaned.get("is_active", True))
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return cleaned
 
 
 class UserForm(GovukForm):
@@ -189,7 +200,9 @@ class UserForm(GovukForm):
         self.actor = actor
         agency_field = self.fields["agency"]
         assert isinstance(agency_field, forms.ModelChoiceField)  # noqa: S101
-        agency_field.queryset = agencies
+        # New users join active agencies; a user already in an inactive one can stay there.
+        current = instance.agency_id if instance is not None else None
+        agency_field.queryset = agencies.filter(Q(is_active=True) | Q(pk=current))
         if instance is not None:
             # Email is the sign-in name: it does not change once the account exists.
             del self.fields["email"]
@@ -203,12 +216,16 @@ class UserForm(GovukForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        if self.instance is not None and self.instance.pk == self.actor.pk:
-            # Nobody can lock the partnership out of its own administration by accident.
-            if "roles" in cleaned and Role.ADMINISTRATOR.value not in cleaned["roles"]:
-                self.add_error("roles", "You cannot remove your own administrator role")
-            if not cleaned.get("is_active", True):
-                self.add_error("is_active", "You cannot deactivate your own account")
+        if "roles" in cleaned:
+            problems = account_change_problems(
+                actor=self.actor,
+                user=self.instance,
+                agency=cleaned.get("agency"),
+                roles=cleaned["roles"],
+                is_active=cleaned.get("is_active", True),
+            )
+            for field, message in problems.items():
+                self.add_error(field, message)
         password = cleaned.get("password")
         if password and "password" in self.fields:
             probe = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))

@@ -15,7 +15,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 from rest_framework.permissions import BasePermission
 
@@ -50,6 +50,8 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
 
 def capabilities_of(user: Any) -> frozenset[Capability]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if not user.agency.is_active:
         return frozenset()
     result: set[Capability] = set()
     for role in user.roles:
@@ -164,9 +166,38 @@ def can_use_role_home(user: User, role: Role) -> bool:
 
 
 def visible_audit_events(user: User) -> QuerySet[AuditEvent]:
-    """A data protection officer of the host sees the whole trail; others their agency's."""
+    """A data protection officer of the host sees the whole trail; others see what their
+    agency's staff did and what was done to their agency's records."""
     if not can(user, Capability.VIEW_AUDIT_TRAIL):
         return AuditEvent.objects.none()
     if hosts_partnership(user):
         return AuditEvent.objects.all()
-    return AuditEvent.objects.filter(agency_id=user.agency_id)
+    return AuditEvent.objects.filter(
+        Q(agency_id=user.agency_id) | Q(subject_agency_id=user.agency_id)
+    )
+
+
+def audit_filter_choices(user: User) -> tuple[QuerySet[Agency], QuerySet[User]]:
+    """The agencies and users a data protection officer may filter the trail by."""
+    if not can(user, Capability.VIEW_AUDIT_TRAIL):
+        return Agency.objects.none(), User.objects.none()
+    agencies = (
+        Agency.objects.all()
+        if hosts_partnership(user)
+        else Agency.objects.filter(pk=user.agency_id)
+    )
+    return agencies, User.objects.filter(agency__in=agencies).order_by("full_name")
+
+
+# Roles that give partnership-wide reach over people's data or its administration.
+PARTNERSHIP_ROLES = frozenset({Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER})
+
+
+def grantable_roles(user: User) -> frozenset[Role]:
+    """Roles this administrator may give. Only the host's administrators give the roles that
+    oversee others (administrator, data protection officer)."""
+    if not can(user, Capability.MANAGE_USERS):
+        return frozenset()
+    if hosts_partnership(user):
+        return frozenset(Role)
+    return frozenset(Role) - PARTNERSHIP_ROLES

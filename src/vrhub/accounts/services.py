@@ -6,19 +6,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import TypedDict
 
 from django.conf import settings
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from vrhub.audit.models import AuditAction
 from vrhub.audit.services import record
 
+from . import permissions
+from .backends import PartnershipBackend
 from .models import Agency, Role, RoleAssignment, User
+
+
+class ChangeRefused(Exception):
+    """A change that the partnership's rules forbid, with a message for each field."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
 
 
 class SignInResult(Enum):
@@ -33,60 +45,89 @@ class SignInOutcome:
     locked_until: datetime | None = None
 
 
-def sign_in(*, request: HttpRequest, email: str, password: str) -> SignInOutcome:
-    """Check the email and password, lock the account after repeated failures, and audit it all.
+class _Subject(TypedDict):
+    target_type: str
+    target_id: int
+    subject_agency: Agency
 
-    The typed email is never written to the trail: a mistyped password pasted into the email box
-    would otherwise be kept for ever.
+
+def _about(user: User) -> _Subject:
+    """Audit fields for an event whose subject is a user account."""
+    return {"target_type": "user", "target_id": user.pk, "subject_agency": user.agency}
+
+
+def sign_in(*, request: HttpRequest, email: str, password: str) -> SignInOutcome:
+    """Check the email and password, lock the account after repeated failures, audit it all.
+
+    The password is hashed outside any transaction (it takes a quarter of a second by design),
+    so one slow sign-in never holds the database's write lock. Every path hashes once, so the
+    time taken does not reveal whether an account exists. Failed attempts are recorded against
+    the account, not as its owner's actions, and the typed email is never stored.
     """
     now = timezone.now()
-    with transaction.atomic(durable=True):
-        user = User.objects.select_for_update().filter(email__iexact=email.strip()).first()
-        if user is not None and user.is_locked(at=now):
+    user = User.objects.select_related("agency").filter(email__iexact=email.strip()).first()
+    if user is None or user.is_locked(at=now):
+        make_password(password)  # the same work as checking a real password
+        with transaction.atomic(durable=True):
+            if user is None:
+                record(
+                    action=AuditAction.SIGN_IN_FAILED,
+                    actor=None,
+                    detail={"reason": "unknown_account"},
+                )
+                return SignInOutcome(SignInResult.INVALID)
             record(
-                action=AuditAction.SIGN_IN_LOCKED, actor=user, target_type="user", target_id=user.pk
+                action=AuditAction.SIGN_IN_LOCKED, actor=None, agency=user.agency, **_about(user)
             )
             return SignInOutcome(SignInResult.LOCKED, user.locked_until)
 
-        authenticated = authenticate(request, username=email.strip(), password=password)
-        # The backend finds accounts by the same case-insensitive email, so a success is `user`.
-        if authenticated is not None and user is not None:
-            user.failed_sign_in_count = 0
-            user.locked_until = None
-            user.save(update_fields=["failed_sign_in_count", "locked_until", "updated_at"])
+    password_ok = user.check_password(password)
+    if password_ok and PartnershipBackend().user_can_authenticate(user):
+        with transaction.atomic(durable=True):
+            User.objects.filter(pk=user.pk).update(failed_sign_in_count=0, locked_until=None)
             login(request, user)
             record(action=AuditAction.SIGN_IN, actor=user, target_type="user", target_id=user.pk)
-            return SignInOutcome(SignInResult.SIGNED_IN)
+        return SignInOutcome(SignInResult.SIGNED_IN)
 
-        if user is None:
+    with transaction.atomic(durable=True):
+        if password_ok:
+            reason = "inactive_account" if not user.is_active else "inactive_agency"
             record(
-                action=AuditAction.SIGN_IN_FAILED, actor=None, detail={"reason": "unknown_account"}
+                action=AuditAction.SIGN_IN_FAILED,
+                actor=None,
+                agency=user.agency,
+                detail={"reason": reason},
+                **_about(user),
             )
             return SignInOutcome(SignInResult.INVALID)
-
-        user.failed_sign_in_count += 1
-        reason = "wrong_password" if user.is_active else "inactive_account"
+        # Wrong password: count it, and lock after too many in a row.
+        fresh = User.objects.select_for_update().get(pk=user.pk)
+        fresh.failed_sign_in_count += 1
         record(
             action=AuditAction.SIGN_IN_FAILED,
-            actor=user,
-            target_type="user",
-            target_id=user.pk,
-            detail={"reason": reason, "failures_in_a_row": user.failed_sign_in_count},
+            actor=None,
+            agency=user.agency,
+            detail={"reason": "wrong_password", "failures_in_a_row": fresh.failed_sign_in_count},
+            **_about(user),
         )
-        if user.failed_sign_in_count >= settings.VRHUB_SIGN_IN_MAX_FAILURES:
-            user.locked_until = now + settings.VRHUB_SIGN_IN_LOCKOUT
-            user.failed_sign_in_count = 0
+        if fresh.failed_sign_in_count >= settings.VRHUB_SIGN_IN_MAX_FAILURES:
+            fresh.locked_until = now + settings.VRHUB_SIGN_IN_LOCKOUT
+            fresh.failed_sign_in_count = 0
             record(
                 action=AuditAction.ACCOUNT_LOCKED,
-                actor=user,
-                target_type="user",
-                target_id=user.pk,
-                detail={"minutes": int(settings.VRHUB_SIGN_IN_LOCKOUT.total_seconds() // 60)},
+                actor=None,
+                agency=user.agency,
+                detail={"minutes": lockout_minutes()},
+                **_about(user),
             )
-        user.save(update_fields=["failed_sign_in_count", "locked_until", "updated_at"])
-        if user.locked_until is not None and user.locked_until > now:
-            return SignInOutcome(SignInResult.LOCKED, user.locked_until)
+        fresh.save(update_fields=["failed_sign_in_count", "locked_until", "updated_at"])
+        if fresh.locked_until is not None and fresh.locked_until > now:
+            return SignInOutcome(SignInResult.LOCKED, fresh.locked_until)
         return SignInOutcome(SignInResult.INVALID)
+
+
+def lockout_minutes() -> int:
+    return int(settings.VRHUB_SIGN_IN_LOCKOUT.total_seconds() // 60)
 
 
 def sign_out(*, request: HttpRequest) -> None:
@@ -98,10 +139,12 @@ def sign_out(*, request: HttpRequest) -> None:
 
 
 def password_change(*, user: User, new_password: str) -> None:
+    """The user's own new password. Their API tokens end with the old password."""
     validate_password(new_password, user)
     with transaction.atomic(durable=True):
         user.set_password(new_password)
         user.save(update_fields=["password", "updated_at"])
+        AuthToken.objects.filter(user=user).delete()
         record(
             action=AuditAction.USER_UPDATED,
             actor=user,
@@ -109,6 +152,27 @@ def password_change(*, user: User, new_password: str) -> None:
             target_id=user.pk,
             detail={"changed": ["password"]},
         )
+
+
+def user_password_set(*, actor: User, user: User, new_password: str) -> None:
+    """An administrator sets a new password for a user who has forgotten theirs. It lifts any
+    lock and ends the user's API tokens, in case the account was taken over."""
+    if actor.pk == user.pk:
+        raise ChangeRefused({"new_password": "Change your own password from 'Your account'"})
+    validate_password(new_password, user)
+    with transaction.atomic(durable=True):
+        user.set_password(new_password)
+        user.failed_sign_in_count = 0
+        user.locked_until = None
+        user.save(update_fields=["password", "failed_sign_in_count", "locked_until", "updated_at"])
+        AuthToken.objects.filter(user=user).delete()
+        record(action=AuditAction.USER_PASSWORD_SET, actor=actor, **_about(user))
+
+
+def agency_change_problems(agency: Agency | None, *, is_active: bool) -> dict[str, str]:
+    if agency is not None and agency.hosts_partnership and not is_active:
+        return {"is_active": "The agency that runs vrhub for the partnership cannot be deactivated"}
+    return {}
 
 
 def agency_create(
@@ -124,6 +188,7 @@ def agency_create(
             actor=actor,
             target_type="agency",
             target_id=agency.pk,
+            subject_agency=agency,
             detail={"kind": kind},
         )
     return agency
@@ -132,6 +197,10 @@ def agency_create(
 def agency_update(
     *, actor: User, agency: Agency, name: str, kind: str, area: str, is_active: bool
 ) -> Agency:
+    """Change an agency. Deactivating it ends its users' sessions and API access at once."""
+    problems = agency_change_problems(agency, is_active=is_active)
+    if problems:
+        raise ChangeRefused(problems)
     changes = {
         field: value
         for field, value in {
@@ -153,9 +222,44 @@ def agency_update(
             actor=actor,
             target_type="agency",
             target_id=agency.pk,
+            subject_agency=agency,
             detail={"changed": sorted(changes)},
         )
     return agency
+
+
+def account_change_problems(
+    *,
+    actor: User | None,
+    user: User | None,
+    agency: Agency | None,
+    roles: Iterable[Role],
+    is_active: bool,
+) -> dict[str, str]:
+    """What the partnership's rules forbid in creating or changing a user account.
+
+    Nobody changes their own roles, agency or status (no one locks the partnership out of its
+    administration, or raises their own access); only the host's administrators give the roles
+    that oversee others.
+    """
+    if actor is None:  # vrhub building its own demo world
+        return {}
+    wanted = frozenset(Role(r) for r in roles)
+    problems: dict[str, str] = {}
+    if user is not None and user.pk == actor.pk:
+        if wanted != user.roles:
+            problems["roles"] = "You cannot change your own roles"
+        if agency is not None and agency.pk != user.agency_id:
+            problems["agency"] = "You cannot move yourself to another agency"
+        if not is_active:
+            problems["is_active"] = "You cannot deactivate your own account"
+        return problems
+    added = wanted - (user.roles if user is not None else frozenset())
+    refused = sorted(added - permissions.grantable_roles(actor), key=list(Role).index)
+    if refused:
+        names = " or ".join(str(r.label).lower() for r in refused)
+        problems["roles"] = f"Only the partnership's administrators can give the {names} role"
+    return problems
 
 
 def _set_roles(user: User, roles: Iterable[Role]) -> None:
@@ -179,6 +283,11 @@ def user_create(
 ) -> User:
     """Create a user account. `actor` is None only when vrhub builds its own demo world."""
     roles = sorted({Role(r) for r in roles})
+    problems = account_change_problems(
+        actor=actor, user=None, agency=agency, roles=roles, is_active=True
+    )
+    if problems:
+        raise ChangeRefused(problems)
     with transaction.atomic(durable=True):
         user = User.objects.create_user(
             email=email, password=None, full_name=full_name, agency=agency
@@ -191,10 +300,8 @@ def user_create(
         record(
             action=AuditAction.USER_CREATED,
             actor=actor,
-            agency=agency,
-            target_type="user",
-            target_id=user.pk,
             detail={"roles": [str(r) for r in roles]},
+            **_about(user),
         )
     return user
 
@@ -209,6 +316,11 @@ def user_update(
     is_active: bool,
 ) -> User:
     new_roles = frozenset(Role(r) for r in roles)
+    problems = account_change_problems(
+        actor=actor, user=user, agency=agency, roles=new_roles, is_active=is_active
+    )
+    if problems:
+        raise ChangeRefused(problems)
     changed = [
         field
         for field, value in (("full_name", full_name), ("agency", agency), ("is_active", is_active))
@@ -218,6 +330,7 @@ def user_update(
     if not changed and not roles_changed:
         return user
     with transaction.atomic(durable=True):
+        previous_agency = user.agency
         user.full_name, user.agency, user.is_active = full_name, agency, is_active
         user.save(update_fields=[*changed, "updated_at"])
         if roles_changed:
@@ -230,10 +343,11 @@ def user_update(
             actor=actor,
             target_type="user",
             target_id=user.pk,
+            subject_agency=previous_agency,
             detail=detail,
         )
         if not is_active:
-            Token.objects.filter(user=user).delete()
+            AuthToken.objects.filter(user=user).delete()
     return user
 
 
@@ -242,38 +356,24 @@ def user_unlock(*, actor: User, user: User) -> None:
         user.locked_until = None
         user.failed_sign_in_count = 0
         user.save(update_fields=["locked_until", "failed_sign_in_count", "updated_at"])
-        record(action=AuditAction.USER_UNLOCKED, actor=actor, target_type="user", target_id=user.pk)
-
-
-def user_password_set(*, actor: User, user: User, new_password: str) -> None:
-    """An administrator sets a new password for a user who has forgotten theirs; it also lifts
-    any lock, since the user has proved who they are to the administrator."""
-    validate_password(new_password, user)
-    with transaction.atomic(durable=True):
-        user.set_password(new_password)
-        user.failed_sign_in_count = 0
-        user.locked_until = None
-        user.save(update_fields=["password", "failed_sign_in_count", "locked_until", "updated_at"])
-        record(
-            action=AuditAction.USER_PASSWORD_SET, actor=actor, target_type="user", target_id=user.pk
-        )
+        record(action=AuditAction.USER_UNLOCKED, actor=actor, **_about(user))
 
 
 def api_token_issue(*, user: User) -> str:
-    """A new API token for the user, replacing any old one. Shown once, never stored in clear
-    anywhere but the token table."""
+    """A new API token for the user, replacing any they had. Only its hash is kept: the key is
+    shown once and cannot be recovered."""
     with transaction.atomic(durable=True):
-        Token.objects.filter(user=user).delete()
-        token = Token.objects.create(user=user)
+        AuthToken.objects.filter(user=user).delete()
+        _, key = AuthToken.objects.create(user=user)
         record(
             action=AuditAction.API_TOKEN_ISSUED, actor=user, target_type="user", target_id=user.pk
         )
-    return str(token.key)
+    return str(key)
 
 
 def api_token_revoke(*, user: User) -> None:
     with transaction.atomic(durable=True):
-        deleted, _ = Token.objects.filter(user=user).delete()
+        deleted, _ = AuthToken.objects.filter(user=user).delete()
         if deleted:
             record(
                 action=AuditAction.API_TOKEN_REVOKED,

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from . import permissions, selectors, services
 from .forms import AgencyForm, PasswordChangeForm, PasswordSetForm, SignInForm, UserForm
@@ -21,11 +24,20 @@ LOCKED_MESSAGE = (
     "Your account is locked because the password was entered wrongly too many times. "
     "Try again after {time}, or ask your administrator to unlock it."
 )
+INVALID_MESSAGE = (
+    "Enter a correct email address and password. After {count} wrong attempts in a row "
+    "your account will be locked for {minutes} minutes."
+)
 
 
 def _posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data, or None for a GET: an empty submission is still a submission."""
     return request.POST if request.method == "POST" else None
+
+
+def _add_problems(form: Form, refused: services.ChangeRefused) -> None:
+    for field, message in refused.problems.items():
+        form.add_error(field if field in form.fields else None, message)
 
 
 def _me(request: HttpRequest) -> User:
@@ -49,20 +61,20 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password"],
         )
         if outcome.result is services.SignInResult.SIGNED_IN:
-            safe = url_has_allowed_host_and_scheme(
+            safe = next_url.startswith("/") and url_has_allowed_host_and_scheme(
                 next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             )
-            return redirect(next_url if safe and next_url else "core:home")
+            return HttpResponseRedirect(next_url) if safe else redirect("core:home")
         if outcome.result is services.SignInResult.LOCKED and outcome.locked_until:
-            from django.utils import timezone
-
             until = timezone.localtime(outcome.locked_until)
             form.add_error(None, LOCKED_MESSAGE.format(time=f"{until:%H:%M}"))
         else:
             form.add_error(
                 None,
-                "Enter a correct email address and password. After 5 wrong attempts in a row "
-                "your account will be locked for 15 minutes.",
+                INVALID_MESSAGE.format(
+                    count=settings.VRHUB_SIGN_IN_MAX_FAILURES,
+                    minutes=services.lockout_minutes(),
+                ),
             )
     return render(request, "accounts/sign_in.html", {"form": form, "next": next_url})
 
@@ -79,7 +91,7 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"account": user, "has_token": Token.objects.filter(user=user).exists()},
+        {"account": user, "has_token": AuthToken.objects.filter(user=user).exists()},
     )
 
 
@@ -168,9 +180,13 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
     agency = permissions.access_agency(actor, agency_id)
     form = AgencyForm(_posted(request), instance=agency)
     if request.method == "POST" and form.is_valid():
-        services.agency_update(actor=actor, agency=agency, **form.cleaned_data)
-        messages.success(request, f"{agency.name} has been updated")
-        return redirect("accounts:agency-detail", agency_id=agency.pk)
+        try:
+            services.agency_update(actor=actor, agency=agency, **form.cleaned_data)
+        except services.ChangeRefused as refused:
+            _add_problems(form, refused)
+        else:
+            messages.success(request, f"{agency.name} has been updated")
+            return redirect("accounts:agency-detail", agency_id=agency.pk)
     return render(request, "accounts/agency_form.html", {"form": form, "agency": agency})
 
 
@@ -194,16 +210,20 @@ def user_create(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.user_create(
-            actor=actor,
-            email=data["email"],
-            full_name=data["full_name"],
-            agency=data["agency"],
-            roles=[Role(r) for r in data["roles"]],
-            password=data["password"],
-        )
-        messages.success(request, f"An account has been created for {user.full_name}")
-        return redirect("accounts:user-detail", user_id=user.pk)
+        try:
+            user = services.user_create(
+                actor=actor,
+                email=data["email"],
+                full_name=data["full_name"],
+                agency=data["agency"],
+                roles=[Role(r) for r in data["roles"]],
+                password=data["password"],
+            )
+        except services.ChangeRefused as refused:
+            _add_problems(form, refused)
+        else:
+            messages.success(request, f"An account has been created for {user.full_name}")
+            return redirect("accounts:user-detail", user_id=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "account": None})
 
 
@@ -228,16 +248,20 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.user_update(
-            actor=actor,
-            user=user,
-            full_name=data["full_name"],
-            agency=data["agency"],
-            roles=[Role(r) for r in data["roles"]],
-            is_active=data["is_active"],
-        )
-        messages.success(request, f"{user.full_name}'s account has been updated")
-        return redirect("accounts:user-detail", user_id=user.pk)
+        try:
+            services.user_update(
+                actor=actor,
+                user=user,
+                full_name=data["full_name"],
+                agency=data["agency"],
+                roles=[Role(r) for r in data["roles"]],
+                is_active=data["is_active"],
+            )
+        except services.ChangeRefused as refused:
+            _add_problems(form, refused)
+        else:
+            messages.success(request, f"{user.full_name}'s account has been updated")
+            return redirect("accounts:user-detail", user_id=user.pk)
     return render(request, "accounts/user_form.html", {"form": form, "account": user})
 
 
@@ -257,6 +281,8 @@ def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_password_set(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = _me(request)
     user = permissions.access_user(actor, user_id)
+    if user.pk == actor.pk:
+        return redirect("accounts:password-change")
     form = PasswordSetForm(_posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         services.user_password_set(

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -10,10 +9,9 @@ from vrhub.accounts import permissions
 from vrhub.accounts.models import User
 from vrhub.accounts.permissions import Capability, api_permission
 
-from .models import AuditAction
 from .selectors import AuditFilter, filter_events
 from .serializers import AuditEventPageSerializer, AuditQuerySerializer
-from .services import record
+from .services import trail_viewed
 
 
 class AuditEventListApi(APIView):
@@ -52,12 +50,5 @@ class AuditEventListApi(APIView):
             "offset": offset,
             "results": list(events[offset : offset + limit]),
         }
-        with transaction.atomic(durable=True):
-            record(
-                action=AuditAction.AUDIT_TRAIL_VIEWED,
-                actor=officer,
-                target_type="audit_trail",
-                person_id=criteria.person_id,
-                detail={"via": "api", "offset": offset, "limit": limit},
-            )
+        trail_viewed(officer=officer, criteria=criteria, via="api", offset=offset, limit=limit)
         return Response(AuditEventPageSerializer(page).data)

@@ -70,6 +70,15 @@ class AuditEvent(models.Model):
         related_name="+",
         help_text="The actor's agency when the event happened.",
     )
+    subject_agency = models.ForeignKey(
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The agency of the record acted on, where it differs from the actor's: "
+        "so each agency's data protection officer sees what was done to its own records.",
+    )
     action = models.CharField(max_length=64, db_index=True)
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
@@ -114,6 +123,7 @@ class AuditEvent(models.Model):
             "occurred_at": self.occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
             "actor_id": self.actor_id,
             "agency_id": self.agency_id,
+            "subject_agency_id": self.subject_agency_id,
             "action": self.action,
             "target_type": self.target_type,
             "target_id": self.target_id,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from vrhub.core.request_context import current_request_id
 
 from .models import GENESIS_HASH, AuditAction, AuditEvent
+from .selectors import AuditFilter
 
 if TYPE_CHECKING:
     from vrhub.accounts.models import Agency, User
@@ -18,7 +19,8 @@ if TYPE_CHECKING:
 # Detail is for small facts about an event (a field name, a count, a reason code), never free text
 # about a person.
 MAX_DETAIL_BYTES = 2048
-_SCALARS = (str, int, float, bool, type(None))
+# No floats: PostgreSQL's jsonb may rewrite them (1e16, -0.0), which would break the hash.
+_SCALARS = (str, int, bool, type(None))
 
 # Any fixed number: it names the lock that keeps audit writers in single file.
 _CHAIN_LOCK_KEY = 7_406_521
@@ -55,6 +57,7 @@ def record(
     action: AuditAction | str,
     actor: User | None,
     agency: Agency | None = None,
+    subject_agency: Agency | None = None,
     target_type: str = "",
     target_id: str | int = "",
     person_id: str | int = "",
@@ -62,7 +65,8 @@ def record(
 ) -> AuditEvent:
     """Append one event to the audit trail, inside the caller's transaction.
 
-    The agency defaults to the actor's agency. The request id comes from the request being served.
+    The agency defaults to the actor's agency; `subject_agency` is the agency of the record acted
+    on, where that is another agency. The request id comes from the request being served.
     """
     detail = dict(detail or {})
     _check_detail(detail)
@@ -75,6 +79,7 @@ def record(
             occurred_at=timezone.now(),
             actor=actor,
             agency=agency,
+            subject_agency=subject_agency if subject_agency != agency else None,
             action=str(action),
             target_type=target_type,
             target_id=str(target_id),
@@ -86,3 +91,17 @@ def record(
         event.hash = event.compute_hash()
         event.save()
     return event
+
+
+def trail_viewed(
+    *, officer: User, criteria: AuditFilter, exported: bool = False, **detail: str | int
+) -> AuditEvent:
+    """Record that a data protection officer looked at, or downloaded, part of the trail."""
+    with transaction.atomic(durable=True):
+        return record(
+            action=AuditAction.AUDIT_TRAIL_EXPORTED if exported else AuditAction.AUDIT_TRAIL_VIEWED,
+            actor=officer,
+            target_type="audit_trail",
+            person_id=criteria.person_id,
+            detail={"filtered_by": criteria.used(), **detail},
+        )

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from datetime import UTC
 
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
@@ -13,13 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from vrhub.accounts import permissions
-from vrhub.accounts.models import Agency, User
+from vrhub.accounts.models import User
 from vrhub.accounts.permissions import Capability, require
 
 from .forms import AuditFilterForm
-from .models import AuditAction, AuditEvent
+from .models import AuditEvent
 from .selectors import AuditFilter, filter_events
-from .services import record
+from .services import trail_viewed
 
 PAGE_SIZE = 50
 CSV_HEADER = [
@@ -43,33 +42,13 @@ def _filtered(
     """The officer, the filter form, and the trail they may see narrowed by it."""
     officer = request.user
     assert isinstance(officer, User)  # noqa: S101
-    if permissions.hosts_partnership(officer):
-        agencies = Agency.objects.all()
-    else:
-        agencies = Agency.objects.filter(pk=officer.agency_id)
-    users = User.objects.filter(agency__in=agencies).order_by("full_name")
+    agencies, users = permissions.audit_filter_choices(officer)
     filters = request.GET.copy()
     filters.pop("page", None)
     form = AuditFilterForm(filters or None, users=users, agencies=agencies)
     criteria = form.criteria() if form.is_bound and form.is_valid() else AuditFilter()
     events = filter_events(permissions.visible_audit_events(officer), criteria)
     return officer, form, criteria, events
-
-
-def _record_look(
-    officer: User, action: AuditAction, criteria: AuditFilter, **detail: object
-) -> None:
-    with transaction.atomic(durable=True):
-        record(
-            action=action,
-            actor=officer,
-            target_type="audit_trail",
-            person_id=criteria.person_id,
-            detail={
-                "filtered_by": [k for k, v in vars(criteria).items() if v not in (None, "")],
-                **detail,
-            },
-        )
 
 
 @require(Capability.VIEW_AUDIT_TRAIL)
@@ -80,7 +59,7 @@ def trail(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     # Read the page before recording this look at it, so the page shows the trail as it was.
     page.object_list = list(page.object_list)
-    _record_look(officer, AuditAction.AUDIT_TRAIL_VIEWED, criteria, page=page.number)
+    trail_viewed(officer=officer, criteria=criteria, page=page.number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -109,7 +88,7 @@ def trail_export(request: HttpRequest) -> HttpResponseBase:
     if form.is_bound and not form.is_valid():
         page = Paginator(events.none(), PAGE_SIZE).get_page(1)
         return render(request, "audit/trail.html", {"form": form, "page": page}, status=400)
-    _record_look(officer, AuditAction.AUDIT_TRAIL_EXPORTED, criteria)
+    trail_viewed(officer=officer, criteria=criteria, exported=True)
     writer = csv.writer(_Echo())
 
     def rows() -> Iterator[str]:

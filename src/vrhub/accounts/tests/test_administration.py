@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from vrhub.accounts.models import Agency, AgencyKind, Role, User
 from vrhub.audit.models import AuditAction, AuditEvent
@@ -132,7 +132,7 @@ def test_changing_roles_and_deactivating_is_recorded_and_ends_api_access(
     admin, client_for, make_user
 ):
     user = make_user(Role.MENTOR)
-    Token.objects.create(user=user)
+    AuthToken.objects.create(user=user)
     response = client_for(admin).post(
         reverse("accounts:user-edit", args=[user.pk]),
         {
@@ -145,7 +145,7 @@ def test_changing_roles_and_deactivating_is_recorded_and_ends_api_access(
     user = User.objects.get(pk=user.pk)
     assert user.roles == {Role.MENTOR, Role.CASEWORKER}
     assert not user.is_active
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
     event = AuditEvent.objects.get(action=AuditAction.USER_UPDATED)
     assert event.detail == {"changed": ["is_active", "roles"], "roles": ["caseworker", "mentor"]}
 
@@ -244,12 +244,15 @@ def test_a_user_issues_and_revokes_their_api_token(make_user, client_for):
     user = make_user(Role.ANALYST)
     client = client_for(user)
     response = client.post(reverse("accounts:api-token-issue"))
-    key = Token.objects.get(user=user).key
+    key = response.context["key"]
+    assert len(key) == 64
     assert key in response.text
+    stored = AuthToken.objects.get(user=user)
+    assert key not in (stored.digest, stored.token_key)  # only a hash is kept
     assert "no-cache" in response["Cache-Control"]
     assert key not in client.get(reverse("accounts:account")).text
     client.post(reverse("accounts:api-token-revoke"))
-    assert not Token.objects.filter(user=user).exists()
+    assert not AuthToken.objects.filter(user=user).exists()
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {AuditAction.API_TOKEN_ISSUED, AuditAction.API_TOKEN_REVOKED} <= actions
 
@@ -276,21 +279,134 @@ def test_an_administrator_sets_a_forgotten_password_which_also_unlocks(
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"roles": [Role.MENTOR]}, "You cannot remove your own administrator role"),
-        ({"is_active": ""}, "You cannot deactivate your own account"),
+        (lambda police: {"roles": [Role.MENTOR]}, "You cannot change your own roles"),
+        (
+            lambda police: {"roles": [Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER]},
+            "You cannot change your own roles",
+        ),
+        (lambda police: {"is_active": None}, "You cannot deactivate your own account"),
+        (lambda police: {"agency": police.pk}, "You cannot move yourself to another agency"),
     ],
 )
-def test_an_administrator_cannot_lock_themselves_out(admin, client_for, change, message):
+def test_an_administrator_cannot_change_their_own_access(
+    admin, client_for, police, change, message
+):
     data = {
         "full_name": admin.full_name,
         "agency": admin.agency_id,
         "roles": [Role.ADMINISTRATOR],
         "is_active": "on",
+        **change(police),
     }
-    data.update(change)
-    data = {k: v for k, v in data.items() if v != ""}
+    data = {k: v for k, v in data.items() if v is not None}
     response = client_for(admin).post(reverse("accounts:user-edit", args=[admin.pk]), data)
     assert message in response.text
     admin = User.objects.get(pk=admin.pk)
-    assert admin.is_active
-    assert Role.ADMINISTRATOR in admin.roles
+    assert (admin.is_active, admin.roles, admin.agency_id) == (
+        True,
+        {Role.ADMINISTRATOR},
+        data.get("agency") if "agency" not in change(police) else admin.agency_id,
+    )
+
+
+def _token_works(key: str) -> int:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client.get("/api/v1/me").status_code
+
+
+def test_a_new_password_ends_the_old_api_tokens(admin, client_for, make_user):
+    user = make_user(Role.ANALYST)
+    _, key = AuthToken.objects.create(user=user)
+    assert _token_works(key) == 200
+    client_for(admin).post(
+        reverse("accounts:user-password-set", args=[user.pk]),
+        {"new_password": "meadow-quartz-saddle-61"},
+    )
+    assert _token_works(key) == 401
+    _, key = AuthToken.objects.create(user=user)
+    user.refresh_from_db()  # the reset also ended the sessions signed in with the old password
+    client_for(user).post(
+        reverse("accounts:password-change"),
+        {"current_password": "meadow-quartz-saddle-61", "new_password": "a-brand-new-passphrase"},
+    )
+    assert _token_works(key) == 401
+
+
+def test_tokens_expire_and_die_with_their_agency(make_user, police):
+    from datetime import timedelta
+
+    user = make_user(Role.ANALYST, agency=police)
+    _, old = AuthToken.objects.create(user=user, expiry=timedelta(seconds=-1))
+    assert _token_works(old) == 401
+    _, key = AuthToken.objects.create(user=user)
+    assert _token_works(key) == 200
+    police.is_active = False
+    police.save()
+    assert _token_works(key) == 401
+
+
+def test_an_administrator_cannot_set_their_own_password_without_the_current_one(admin, client_for):
+    response = client_for(admin).get(reverse("accounts:user-password-set", args=[admin.pk]))
+    assert response["Location"] == reverse("accounts:password-change")
+
+
+def test_the_agency_that_runs_vrhub_cannot_be_deactivated(admin, client_for, council):
+    response = client_for(admin).post(
+        reverse("accounts:agency-edit", args=[council.pk]),
+        {"name": council.name, "kind": council.kind, "area": council.area},
+    )
+    assert "cannot be deactivated" in response.text
+    council.refresh_from_db()
+    assert council.is_active
+
+
+def test_a_new_agency_is_active_and_inactive_agencies_get_no_new_users(admin, client_for, police):
+    client = client_for(admin)
+    form = client.get(reverse("accounts:agency-create"))
+    assert 'name="is_active"' not in form.text
+    police.is_active = False
+    police.save()
+    response = client.get(reverse("accounts:user-create"))
+    assert "West Midlands Police" not in response.text
+
+
+@pytest.mark.parametrize("role", [Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR])
+def test_only_the_host_gives_roles_that_oversee_others(
+    police_admin, client_for, make_user, police, role
+):
+    client = client_for(police_admin)
+    response = client.post(
+        reverse("accounts:user-create"),
+        {
+            "full_name": "New Officer",
+            "email": "new@police.example",
+            "agency": police.pk,
+            "roles": [role],
+            "is_active": "on",
+            "password": "orchard-lantern-ribbon-7",
+        },
+    )
+    assert f"Only the partnership&#x27;s administrators can give the {role.label.lower()} role" in (
+        response.text
+    )
+    assert not User.objects.filter(email="new@police.example").exists()
+    # An existing holder keeps the role when the agency's administrator edits them.
+    holder = make_user(role, agency=police)
+    response = client.post(
+        reverse("accounts:user-edit", args=[holder.pk]),
+        {"full_name": "Renamed", "agency": police.pk, "roles": [role], "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=holder.pk).roles == {role}
+
+
+def test_an_agencys_dpo_sees_what_the_host_did_to_its_staff(admin, client_for, make_user, police):
+    officer = make_user(Role.MENTOR, agency=police)
+    police_dpo = make_user(Role.DATA_PROTECTION_OFFICER, agency=police)
+    client_for(admin).post(reverse("accounts:user-unlock", args=[officer.pk]))
+    response = client_for(police_dpo).get(reverse("audit:trail"))
+    actions = [(e.action, e.actor) for e in response.context["page"]]
+    assert (AuditAction.USER_UNLOCKED, admin) in actions

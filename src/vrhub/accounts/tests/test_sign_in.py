@@ -39,15 +39,18 @@ def test_a_user_signs_in_and_lands_on_their_role_home(make_user):
 
 def test_a_wrong_password_is_explained_and_recorded(make_user):
     user = make_user(Role.CASEWORKER)
-    response = _sign_in(Client(), user.email, "not-the-password")
+    client = Client()
+    response = _sign_in(client, user.email, "not-the-password")
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert "Enter a correct email address and password" in response.text
-    assert response.text.startswith("<!DOCTYPE html>")
     assert "<title>Error: Sign in" in response.text
-    assert "_auth_user_id" not in Client().session
+    assert "_auth_user_id" not in client.session
+    assert client.get("/account/").status_code == 302
     event = AuditEvent.objects.get(action=AuditAction.SIGN_IN_FAILED)
-    assert event.actor == user
+    # Someone else's guess is recorded against the account, not as its owner's action.
+    assert event.actor is None
+    assert (event.target_type, event.target_id, event.agency) == ("user", str(user.pk), user.agency)
     assert event.detail == {"reason": "wrong_password", "failures_in_a_row": 1}
 
 
@@ -115,11 +118,35 @@ def test_an_inactive_user_cannot_sign_in(make_user):
     assert AuditEvent.objects.get().detail["reason"] == "inactive_account"
 
 
+def test_users_of_a_deactivated_agency_are_signed_out_and_kept_out(make_user, police):
+    user = make_user(Role.MENTOR, agency=police)
+    client = Client()
+    _sign_in(client, user.email, PASSWORD)
+    assert client.get("/account/").status_code == 200
+    police.is_active = False
+    police.save()
+    assert client.get("/account/").status_code == 302
+    response = _sign_in(Client(), user.email, PASSWORD)
+    assert "Enter a correct email address and password" in response.text
+    assert AuditEvent.objects.filter(detail__reason="inactive_agency").count() == 1
+
+
+@override_settings(VRHUB_SIGN_IN_MAX_FAILURES=2, VRHUB_SIGN_IN_LOCKOUT=timedelta(minutes=7))
+def test_the_warning_states_the_configured_limits(make_user):
+    user = make_user(Role.MENTOR)
+    response = _sign_in(Client(), user.email, "wrong")
+    assert "After 2 wrong attempts in a row your account will be locked for 7 minutes" in (
+        response.text
+    )
+
+
 def test_only_a_local_next_address_is_followed(make_user):
     user = make_user(Role.ANALYST)
     assert _sign_in(Client(), user.email, PASSWORD, next="/account/")["Location"] == "/account/"
     evil = _sign_in(Client(), user.email, PASSWORD, next="https://evil.example/")
     assert evil["Location"] == "/"
+    not_a_path = _sign_in(Client(), user.email, PASSWORD, next="account")
+    assert not_a_path["Location"] == "/"
 
 
 def test_every_page_needs_sign_in(db):

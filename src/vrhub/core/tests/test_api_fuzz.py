@@ -10,7 +10,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from vrhub.accounts.models import Role
@@ -41,7 +41,8 @@ def dpo_token(make_user) -> str:
     # A data protection officer reaches every endpoint, so the fuzzer gets past the 403s.
     officer = make_user(Role.DATA_PROTECTION_OFFICER, Role.CASEWORKER)
     record(action=AuditAction.SIGN_IN, actor=officer, person_id="P-1")
-    return Token.objects.create(user=officer).key
+    _, key = AuthToken.objects.create(user=officer)
+    return str(key)
 
 
 @pytest.mark.django_db
