@@ -15,13 +15,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from vrhub.accounts.models import Agency, AgencyKind, Role, User
 from vrhub.accounts.tests.factories import AgencyFactory, UserFactory
+from vrhub.audit.models import AuditAction, AuditEvent
 
 pytestmark = pytest.mark.django_db
 
 ANON = "anonymous"
+NO_ROLES = "user with no roles"
 OTHER_ADMIN = "administrator of another agency"
 OTHER_DPO = "data protection officer of another agency"
-ACTORS = [ANON, *[r.value for r in Role], OTHER_ADMIN, OTHER_DPO]
+ACTORS = [ANON, NO_ROLES, *[r.value for r in Role], OTHER_ADMIN, OTHER_DPO]
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,8 @@ DPOS = frozenset({Role.DATA_PROTECTION_OFFICER.value, OTHER_DPO})
 HOST_ADMIN = frozenset({Role.ADMINISTRATOR.value})
 
 MATRIX: dict[str, Rule] = {
-    "core:home": Rule(SIGNED_IN, ok=302),
+    # Home sends each user to their role's home; a user with no roles is told to ask for one.
+    "core:home": Rule(SIGNED_IN, ok=302, overrides=((NO_ROLES, 200),)),
     "core:role-home": Rule(  # the administrator's home page
         frozenset({Role.ADMINISTRATOR.value, OTHER_ADMIN}), denied=404
     ),
@@ -110,6 +113,7 @@ def world(db) -> dict[str, object]:
     users: dict[str, User] = {
         role.value: UserFactory(agency=council, roles=[role]) for role in Role
     }
+    users[NO_ROLES] = UserFactory(agency=council, roles=[])
     users[OTHER_ADMIN] = UserFactory(agency=police, roles=[Role.ADMINISTRATOR])
     users[OTHER_DPO] = UserFactory(agency=police, roles=[Role.DATA_PROTECTION_OFFICER])
     return {"council": council, "police": police, "users": users}
@@ -145,6 +149,59 @@ def test_each_url_allows_and_denies_as_it_must(world, name):
         outcomes[actor] = client.get(url).status_code
     expected = {actor: rule.expected(actor) for actor in ACTORS}
     assert outcomes == expected
+    # Every refusal of a signed-in user is in the audit trail.
+    for actor, status in outcomes.items():
+        if actor != ANON and status in (403, 404) and not name.startswith("api-not-found"):
+            assert AuditEvent.objects.filter(
+                action=AuditAction.ACCESS_DENIED, actor=users[actor]
+            ).exists(), f"{actor} was refused {url} without an audit event"
+
+
+API_NAMES = sorted(n for n in MATRIX if n.startswith("api:") or n == "api-schema")
+
+
+@pytest.mark.parametrize("name", API_NAMES)
+def test_api_tokens_get_what_sessions_get(world, name):
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    users: dict[str, User] = world["users"]  # type: ignore[assignment]
+    rule = MATRIX[name]
+    for actor in ACTORS:
+        if actor == ANON:
+            continue
+        client = APIClient()
+        _, key = AuthToken.objects.create(user=users[actor])
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        assert client.get(_url(name, world)).status_code == rule.expected(actor), actor
+
+
+# Forms that write: a POST is refused exactly where the GET is (403 role, 404 other agency),
+# and where allowed an empty POST is answered with the form's errors, never a write.
+FORMS = [
+    "accounts:agency-create",
+    "accounts:agency-edit",
+    "accounts:user-create",
+    "accounts:user-edit",
+    "accounts:user-password-set",
+    "accounts:password-change",
+]
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_writes_are_refused_where_reading_is(world, name):
+    users: dict[str, User] = world["users"]  # type: ignore[assignment]
+    rule = MATRIX[name]
+    url = _url(name, world)
+    for actor in ACTORS:
+        client = Client()
+        if actor != ANON:
+            client.force_login(users[actor])
+        status = client.post(url, {}).status_code
+        expected = rule.expected(actor)
+        assert status == expected, (actor, status, expected)
+        if expected == 200:
+            assert "There is a problem" in client.post(url, {}).text
 
 
 def test_writes_to_another_agencys_user_are_not_found(world):

@@ -27,6 +27,13 @@ AGENCIES = [
         "Coventry",
         False,
     ),
+    (
+        "wolverhampton_acute_trust",
+        "The Royal Wolverhampton NHS Trust",
+        AgencyKind.HEALTH,
+        "Wolverhampton",
+        False,
+    ),
     ("coventry_yjs", "Coventry Youth Justice Service", AgencyKind.YOUTH_JUSTICE, "Coventry", False),
     (
         "wolverhampton_yjs",

@@ -161,8 +161,15 @@ def access_user(user: User, user_id: int) -> User:
     return found
 
 
-def can_use_role_home(user: User, role: Role) -> bool:
-    return role in user.roles
+def access_role_home(user: User, role: str) -> Role:
+    """One of the user's roles, whose home page they asked for; otherwise an audited 404."""
+    try:
+        chosen = Role(role)
+    except ValueError:
+        chosen = None
+    if chosen is None or chosen not in user.roles:
+        raise deny(user, target_type="role_home", target_id=role[:64], reason="not_their_role")
+    return chosen
 
 
 def visible_audit_events(user: User) -> QuerySet[AuditEvent]:

@@ -21,12 +21,3 @@ def user_list(*, actor: User, agency_id: int | None = None) -> QuerySet[User]:
     if agency_id is not None:
         users = users.filter(agency_id=agency_id)
     return users
-
-
-def user_with_roles(*, user_id: int) -> User | None:
-    return (
-        User.objects.select_related("agency")
-        .prefetch_related("role_assignments")
-        .filter(pk=user_id)
-        .first()
-    )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.views.decorators.http import require_safe
 
-from vrhub.accounts.models import Role, User
-from vrhub.accounts.permissions import can_use_role_home
+from vrhub.accounts.models import User
+from vrhub.accounts.permissions import access_role_home
 
 from .navigation import tiles_for
 
@@ -27,12 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 def role_home(request: HttpRequest, role: str) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    try:
-        chosen = Role(role)
-    except ValueError:
-        raise Http404() from None
-    if not can_use_role_home(user, chosen):
-        raise Http404()
+    chosen = access_role_home(user, role)
     return render(
         request,
         "core/home.html",

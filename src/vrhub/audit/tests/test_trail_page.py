@@ -169,3 +169,34 @@ def test_a_download_with_a_bad_filter_explains_instead(make_user, client_for, tr
     assert response.status_code == 400
     assert "Enter the end date as a real date" in response.text
     assert not AuditEvent.objects.filter(action=AuditAction.AUDIT_TRAIL_EXPORTED).exists()
+
+
+def test_dates_are_days_in_the_uk_even_in_summer_time(make_user, client_for):
+    from datetime import UTC, datetime
+    from unittest import mock
+
+    worker = make_user(Role.CASEWORKER)
+    half_past_midnight_bst = datetime(2026, 7, 14, 23, 30, tzinfo=UTC)
+    with mock.patch("vrhub.audit.services.timezone.now", return_value=half_past_midnight_bst):
+        record(action=AuditAction.SIGN_IN, actor=worker)
+    client = client_for(make_user(Role.DATA_PROTECTION_OFFICER))
+    query = {"action": AuditAction.SIGN_IN}
+    on_15th = client.get(
+        reverse("audit:trail"), {**query, "date_from": "15/7/2026", "date_to": "15/7/2026"}
+    )
+    on_14th = client.get(
+        reverse("audit:trail"), {**query, "date_from": "14/7/2026", "date_to": "14/7/2026"}
+    )
+    assert (_rows(on_15th), _rows(on_14th)) == (1, 0)
+    assert "15 Jul 2026 00:30" in on_15th.text
+
+
+def test_filtering_by_a_user_shows_what_was_done_to_their_account(make_user, client_for):
+    from django.test import Client
+
+    victim = make_user(Role.CASEWORKER)
+    Client().post("/sign-in/", {"email": victim.email, "password": "a-guess"})
+    client = client_for(make_user(Role.DATA_PROTECTION_OFFICER))
+    response = client.get(reverse("audit:trail"), {"user": victim.pk})
+    assert [e.action for e in response.context["page"]] == [AuditAction.SIGN_IN_FAILED]
+    assert "Unknown account" in response.text  # the guesser, not the account's owner
