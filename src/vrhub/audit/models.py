@@ -93,6 +93,9 @@ class AuditEvent(models.Model):
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    # Filled for display by selectors.describe_targets; not stored.
+    target_label: str = ""
+
     objects: ClassVar[AuditEventQuerySet] = AuditEventQuerySet.as_manager()  # type: ignore[assignment]
 
     class Meta:

@@ -49,3 +49,23 @@ def filter_events(events: QuerySet[AuditEvent], criteria: AuditFilter) -> QueryS
     if criteria.date_to is not None:
         events = events.filter(occurred_at__lt=_start_of(criteria.date_to + timedelta(days=1)))
     return events.select_related("actor", "agency").order_by("-id")
+
+
+def describe_targets(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Give each event a readable `target_label` ("Account of Callum Caseworker"), with one
+    query for all the user accounts the page mentions."""
+    from vrhub.accounts.models import User
+
+    user_ids = {int(e.target_id) for e in events if e.target_type == "user" and e.target_id}
+    names = dict(User.objects.filter(pk__in=user_ids).values_list("pk", "full_name"))
+    for event in events:
+        if event.target_type == "user" and event.target_id:
+            name = names.get(int(event.target_id))
+            event.target_label = f"Account of {name}" if name else f"User {event.target_id}"
+        elif event.target_type:
+            event.target_label = (
+                f"{event.target_type.replace('_', ' ').capitalize()} {event.target_id}".strip()
+            )
+        else:
+            event.target_label = ""
+    return events

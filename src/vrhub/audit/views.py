@@ -17,7 +17,7 @@ from vrhub.accounts.permissions import Capability, require
 
 from .forms import AuditFilterForm
 from .models import AuditEvent
-from .selectors import AuditFilter, filter_events
+from .selectors import AuditFilter, describe_targets, filter_events
 from .services import trail_viewed
 
 PAGE_SIZE = 50
@@ -58,7 +58,7 @@ def trail(request: HttpRequest) -> HttpResponse:
     officer, form, criteria, events = _filtered(request)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     # Read the page before recording this look at it, so the page shows the trail as it was.
-    page.object_list = list(page.object_list)
+    page.object_list = describe_targets(list(page.object_list))
     trail_viewed(officer=officer, criteria=criteria, page=page.number)
     query = request.GET.copy()
     query.pop("page", None)

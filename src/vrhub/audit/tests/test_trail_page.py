@@ -200,3 +200,12 @@ def test_filtering_by_a_user_shows_what_was_done_to_their_account(make_user, cli
     response = client.get(reverse("audit:trail"), {"user": victim.pk})
     assert [e.action for e in response.context["page"]] == [AuditAction.SIGN_IN_FAILED]
     assert "Unknown account" in response.text  # the guesser, not the account's owner
+
+
+def test_records_acted_on_are_named_for_people_to_read(make_user, client_for):
+    worker = make_user(Role.CASEWORKER, full_name="Callum Caseworker")
+    record(action=AuditAction.USER_UNLOCKED, actor=None, target_type="user", target_id=worker.pk)
+    record(action=AuditAction.AGENCY_UPDATED, actor=None, target_type="agency", target_id=3)
+    response = client_for(make_user(Role.DATA_PROTECTION_OFFICER)).get(reverse("audit:trail"))
+    assert "Account of Callum Caseworker" in response.text
+    assert "Agency 3" in response.text
