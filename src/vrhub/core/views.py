@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
@@ -53,8 +54,6 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """A 500 page that shows only a reference to quote, rendered without context processors."""
-    from django.conf import settings
-
     template = loader.get_template("500.html")
     body = template.render(
         {
