@@ -203,7 +203,10 @@ class UserForm(GovukForm):
         # New users join active agencies; a user already in an inactive one can stay there.
         current = instance.agency_id if instance is not None else None
         agency_field.queryset = agencies.filter(Q(is_active=True) | Q(pk=current))
-        if instance is not None:
+        if instance is None:
+            # A new account starts active; deactivating is a change to an existing one.
+            del self.fields["is_active"]
+        else:
             # Email is the sign-in name: it does not change once the account exists.
             del self.fields["email"]
             del self.fields["password"]
