@@ -21,6 +21,7 @@ from rest_framework.permissions import BasePermission
 
 from vrhub.audit.models import AuditAction, AuditEvent
 from vrhub.audit.services import record
+from vrhub.referrals.models import Referral, ReferralStatus
 
 from .models import Agency, Role, User
 
@@ -33,14 +34,16 @@ class Capability(StrEnum):
     MANAGE_AGENCIES = "manage_agencies"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT_TRAIL = "view_audit_trail"
+    MAKE_REFERRALS = "make_referrals"
+    WORK_REFERRALS = "work_referrals"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
-    Role.REFERRER: frozenset(),
-    Role.CASEWORKER: frozenset(),
+    Role.REFERRER: frozenset({Capability.MAKE_REFERRALS}),
+    Role.CASEWORKER: frozenset({Capability.MAKE_REFERRALS, Capability.WORK_REFERRALS}),
     Role.MENTOR: frozenset(),
     Role.TRIAGE_PANEL_MEMBER: frozenset(),
-    Role.PROGRAMME_MANAGER: frozenset(),
+    Role.PROGRAMME_MANAGER: frozenset({Capability.WORK_REFERRALS}),
     Role.ANALYST: frozenset(),
     Role.DATA_PROTECTION_OFFICER: frozenset({Capability.VIEW_AUDIT_TRAIL}),
     Role.SCRUTINY_MEMBER: frozenset(),
@@ -208,3 +211,47 @@ def grantable_roles(user: User) -> frozenset[Role]:
     if hosts_partnership(user):
         return frozenset(Role)
     return frozenset(Role) - PARTNERSHIP_ROLES
+
+
+# Scope: referrals. The CIRV team (caseworkers, programme managers) works every referral; a
+# referrer reaches the referrals they made, in full while at the referral stage, then only
+# their status.
+
+
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
+    if can(user, Capability.WORK_REFERRALS):
+        return Referral.objects.exclude(status=ReferralStatus.DRAFT)
+    if can(user, Capability.MAKE_REFERRALS):
+        return Referral.objects.filter(referred_by=user)
+    return Referral.objects.none()
+
+
+def access_referral(user: User, reference: str, *, whole: bool = True) -> Referral:
+    """The referral, if the user may see it (`whole`: all of it, not just its status);
+    otherwise an audited 404."""
+    referral = (
+        referrals_visible_to(user)
+        .select_related("referring_agency", "referred_by", "area")
+        .filter(reference=reference)
+        .first()
+    )
+    if referral is not None and whole:
+        sees_all = can(user, Capability.WORK_REFERRALS) or referral.at_referral_stage
+        referral = referral if sees_all else None
+    if referral is None:
+        raise deny(user, target_type="referral", target_id=reference, reason="out_of_scope")
+    return referral
+
+
+def access_draft(user: User, reference: str) -> Referral:
+    """A draft referral its own author is still writing; otherwise an audited 404."""
+    draft = (
+        Referral.objects.filter(
+            reference=reference, referred_by=user, status=ReferralStatus.DRAFT
+        ).first()
+        if can(user, Capability.MAKE_REFERRALS)
+        else None
+    )
+    if draft is None:
+        raise deny(user, target_type="referral", target_id=reference, reason="not_their_draft")
+    return draft

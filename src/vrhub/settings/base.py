@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "vrhub.core",
     "vrhub.audit",
     "vrhub.accounts",
+    "vrhub.referrals",
 ]
 
 MIDDLEWARE = [

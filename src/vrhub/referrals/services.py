@@ -1,0 +1,312 @@
+"""Every change to a referral: start, answer, submit, decide, signpost. Each is audited in the
+same transaction. Free text (names, addresses, concern details) never reaches the audit detail
+or the logs: events name the fields that changed, not their values."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vrhub.accounts.models import User
+from vrhub.audit.models import AuditAction
+from vrhub.audit.services import record
+
+from .eligibility import decide, normalise_postcode
+from .models import (
+    Eligibility,
+    OnwardReferral,
+    ProgrammeArea,
+    Referral,
+    ReferralStatus,
+    Service,
+)
+
+# Answers a referral must have before it is submitted, with the message when one is missing.
+REQUIRED_ANSWERS = {
+    "first_name": "Enter the person's first name",
+    "last_name": "Enter the person's last name",
+    "date_of_birth": "Enter the person's date of birth",
+    "sex": "Select the person's sex",
+    "ethnicity": "Select the person's ethnic group",
+    "address": "Enter the person's address",
+    "postcode": "Enter the person's postcode",
+    "concerns": "Select at least one concern",
+    "immediate_risk": "Say whether the person is at immediate risk of harm",
+    "person_aware": "Say whether the person knows about the referral",
+    "urgency": "Select how urgent the referral is",
+}
+ANSWER_FIELDS = [
+    "first_name",
+    "last_name",
+    "other_names",
+    "date_of_birth",
+    "sex",
+    "gender",
+    "ethnicity",
+    "address",
+    "postcode",
+    "school",
+    "phone",
+    "concerns",
+    "risk_factors",
+    "concern_details",
+    "immediate_risk",
+    "person_aware",
+    "urgency",
+]
+# The reference alphabet leaves out letters and digits people confuse (0/O, 1/I/L).
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+class ReferralRefused(Exception):
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__("; ".join(problems.values()))
+        self.problems = problems
+
+
+def _new_reference() -> str:
+    return "R-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def _about(referral: Referral) -> dict[str, Any]:
+    return {
+        "target_type": "referral",
+        "target_id": referral.reference,
+        "subject_agency": referral.referring_agency,
+    }
+
+
+def referral_start(*, referrer: User) -> Referral:
+    """A new draft referral, kept until its author submits it."""
+    with transaction.atomic(durable=True):
+        referral = Referral.objects.create(
+            reference=_new_reference(),
+            referred_by=referrer,
+            referring_agency=referrer.agency,
+        )
+        record(action=AuditAction.REFERRAL_STARTED, actor=referrer, **_about(referral))
+    return referral
+
+
+def referral_save_answers(*, referral: Referral, actor: User, answers: dict[str, Any]) -> Referral:
+    """Save answers to a draft. Names the fields changed in the audit trail, never their values."""
+    if referral.status != ReferralStatus.DRAFT:
+        raise ReferralRefused({"status": "This referral has been sent and can no longer change"})
+    unknown = set(answers) - set(ANSWER_FIELDS)
+    if unknown:
+        raise ValueError(f"Not referral answers: {sorted(unknown)}")
+    if answers.get("postcode"):
+        answers = {**answers, "postcode": normalise_postcode(answers["postcode"]) or ""}
+    changed = sorted(k for k, v in answers.items() if getattr(referral, k) != v)
+    if not changed:
+        return referral
+    with transaction.atomic(durable=True):
+        for name in changed:
+            setattr(referral, name, answers[name])
+        referral.save(update_fields=[*changed, "updated_at"])
+        record(
+            action=AuditAction.REFERRAL_UPDATED,
+            actor=actor,
+            detail={"changed": changed},
+            **_about(referral),
+        )
+    return referral
+
+
+def missing_answers(referral: Referral) -> dict[str, str]:
+    return {
+        name: message
+        for name, message in REQUIRED_ANSWERS.items()
+        if getattr(referral, name) in (None, "", [])
+    }
+
+
+def _possibly_known(referral: Referral) -> Referral | None:
+    """An earlier referral with exactly the same names and date of birth, if any."""
+    return (
+        Referral.objects.exclude(pk=referral.pk)
+        .exclude(status=ReferralStatus.DRAFT)
+        .filter(
+            first_name__iexact=referral.first_name,
+            last_name__iexact=referral.last_name,
+            date_of_birth=referral.date_of_birth,
+        )
+        .order_by("submitted_at")
+        .first()
+    )
+
+
+def referral_submit(*, referral: Referral, actor: User, on: date | None = None) -> Referral:
+    """Send a completed draft: decide eligibility, look for an earlier referral of the same
+    person, and put it in the caseworkers' queue."""
+    if referral.status != ReferralStatus.DRAFT:
+        raise ReferralRefused({"status": "This referral has already been sent"})
+    problems = missing_answers(referral)
+    if problems:
+        raise ReferralRefused(problems)
+    assert referral.date_of_birth is not None  # noqa: S101 - checked by missing_answers
+    referral_date = on or timezone.localdate()
+    decision = decide(
+        areas=list(ProgrammeArea.objects.select_related("local_authority")),
+        date_of_birth=referral.date_of_birth,
+        postcode=referral.postcode,
+        concerns=referral.concerns,
+        referral_date=referral_date,
+    )
+    with transaction.atomic(durable=True):
+        referral.status = ReferralStatus.NEW
+        referral.referral_date = referral_date
+        referral.submitted_at = timezone.now()
+        referral.area = decision.area
+        referral.eligibility = decision.outcome
+        referral.eligibility_reasons = decision.reasons
+        referral.possibly_known_as = _possibly_known(referral)
+        referral.save()
+        record(
+            action=AuditAction.REFERRAL_SUBMITTED,
+            actor=actor,
+            detail={
+                "eligibility": str(decision.outcome),
+                "immediate_risk": bool(referral.immediate_risk),
+                "possibly_known": referral.possibly_known_as_id is not None,
+            },
+            **_about(referral),
+        )
+    return referral
+
+
+@dataclass(frozen=True)
+class Created:
+    referral: Referral
+    created: bool
+
+
+def referral_create(
+    *, actor: User, answers: dict[str, Any], idempotency_key: str = "", on: date | None = None
+) -> Created:
+    """Create and submit a referral in one step (the API). The same idempotency key from the
+    same agency returns the referral made the first time instead of making another."""
+    if idempotency_key:
+        existing = Referral.objects.filter(
+            referring_agency=actor.agency, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return Created(existing, created=False)
+    postcode = answers.get("postcode", "")
+    answers = {**answers, "postcode": normalise_postcode(postcode) or postcode}
+    try:
+        with transaction.atomic():
+            referral = Referral.objects.create(
+                reference=_new_reference(),
+                referred_by=actor,
+                referring_agency=actor.agency,
+                idempotency_key=idempotency_key,
+                **answers,
+            )
+    except IntegrityError:
+        # Two identical requests at once: the other one won; answer with its referral.
+        existing = Referral.objects.filter(
+            referring_agency=actor.agency, idempotency_key=idempotency_key
+        ).first()
+        if existing is None:
+            raise
+        return Created(existing, created=False)
+    with transaction.atomic(durable=True):
+        record(
+            action=AuditAction.REFERRAL_STARTED,
+            actor=actor,
+            detail={"via": "api"},
+            **_about(referral),
+        )
+    return Created(referral_submit(referral=referral, actor=actor, on=on), created=True)
+
+
+def referral_viewed(*, referral: Referral, actor: User, status_only: bool = False) -> None:
+    with transaction.atomic(durable=True):
+        record(
+            action=(
+                AuditAction.REFERRAL_STATUS_VIEWED if status_only else AuditAction.REFERRAL_VIEWED
+            ),
+            actor=actor,
+            **_about(referral),
+        )
+
+
+# The caseworker's decisions, and the statuses each may be taken from.
+_DECISIONS: dict[str, tuple[ReferralStatus, frozenset[str]]] = {
+    "accept": (
+        ReferralStatus.AWAITING_TRIAGE,
+        frozenset({ReferralStatus.NEW, ReferralStatus.AWAITING_INFORMATION}),
+    ),
+    "request_information": (ReferralStatus.AWAITING_INFORMATION, frozenset({ReferralStatus.NEW})),
+    "withdraw": (
+        ReferralStatus.WITHDRAWN,
+        frozenset(
+            {
+                ReferralStatus.NEW,
+                ReferralStatus.AWAITING_INFORMATION,
+                ReferralStatus.AWAITING_TRIAGE,
+            }
+        ),
+    ),
+}
+
+
+def referral_decide(*, referral: Referral, actor: User, decision: str) -> Referral:
+    """Move a referral on: accept it for triage, ask the referrer for more, or withdraw it."""
+    to_status, allowed_from = _DECISIONS[decision]
+    if referral.status not in allowed_from:
+        raise ReferralRefused({"decision": "This decision cannot be made at this stage"})
+    if decision == "accept" and referral.eligibility != Eligibility.ELIGIBLE:
+        raise ReferralRefused(
+            {"decision": "Only an eligible referral can go to triage: signpost it instead"}
+        )
+    with transaction.atomic(durable=True):
+        previous = referral.status
+        referral.status = to_status
+        referral.save(update_fields=["status", "updated_at"])
+        record(
+            action=AuditAction.REFERRAL_DECIDED,
+            actor=actor,
+            detail={"decision": decision, "from": previous, "to": str(to_status)},
+            **_about(referral),
+        )
+    return referral
+
+
+def referral_signpost(*, referral: Referral, actor: User, service: Service) -> OnwardReferral:
+    """Record where a referral CIRV cannot take was sent; the referrer sees it in the status."""
+    if referral.status not in (ReferralStatus.NEW, ReferralStatus.AWAITING_INFORMATION):
+        raise ReferralRefused({"service": "This referral has already been decided"})
+    with transaction.atomic(durable=True):
+        onward = OnwardReferral.objects.create(
+            referral=referral, service=service, recorded_by=actor
+        )
+        referral.status = ReferralStatus.SIGNPOSTED
+        referral.save(update_fields=["status", "updated_at"])
+        record(
+            action=AuditAction.REFERRAL_SIGNPOSTED,
+            actor=actor,
+            detail={"service_id": service.pk},
+            **_about(referral),
+        )
+    return onward
+
+
+def referral_mark_repeat(*, referral: Referral, actor: User, earlier: Referral) -> Referral:
+    """A caseworker confirms this referral is of the same person as an earlier one."""
+    with transaction.atomic(durable=True):
+        referral.repeat_of = earlier
+        referral.save(update_fields=["repeat_of", "updated_at"])
+        record(
+            action=AuditAction.REFERRAL_REPEAT_MARKED,
+            actor=actor,
+            detail={"earlier": earlier.reference},
+            **_about(referral),
+        )
+    return referral
