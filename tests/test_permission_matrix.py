@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from vrhub.accounts.models import Agency, AgencyKind, Role, User
 from vrhub.accounts.tests.factories import AgencyFactory, UserFactory
 from vrhub.audit.models import AuditAction, AuditEvent
+from vrhub.referrals.models import Referral, ReferralStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,16 @@ SIGNED_IN = frozenset(ACTORS) - {ANON}
 ADMINS = frozenset({Role.ADMINISTRATOR.value, OTHER_ADMIN})
 DPOS = frozenset({Role.DATA_PROTECTION_OFFICER.value, OTHER_DPO})
 HOST_ADMIN = frozenset({Role.ADMINISTRATOR.value})
+MAKERS = frozenset({Role.REFERRER.value, Role.CASEWORKER.value})
+WORKERS = frozenset({Role.CASEWORKER.value, Role.PROGRAMME_MANAGER.value})
+# The referrer's own referrals: a draft (question pages) and a sent one (confirmation, status).
+DRAFT_AUTHOR = frozenset({Role.REFERRER.value})
+SUBMITTED_AUTHOR = frozenset({Role.REFERRER.value})
+NOT_MAKERS_403 = tuple(
+    (actor, 403)
+    for actor in [NO_ROLES, *[r.value for r in Role], OTHER_ADMIN, OTHER_DPO]
+    if actor not in MAKERS
+)
 
 MATRIX: dict[str, Rule] = {
     # Home sends each user to their role's home; a user with no roles is told to ask for one.
@@ -75,6 +86,21 @@ MATRIX: dict[str, Rule] = {
     "accounts:user-unlock": Rule(ADMINS, ok=405),  # POST only; the POST is checked below
     "accounts:user-password-set": Rule(HOST_ADMIN, overrides=((OTHER_ADMIN, 404),)),
     "audit:trail": Rule(DPOS),
+    # Referrals: made by referrers and caseworkers, worked by caseworkers and programme managers.
+    "referrals:start": Rule(MAKERS),
+    "referrals:mine": Rule(MAKERS),
+    "referrals:step": Rule(DRAFT_AUTHOR, denied=404, overrides=NOT_MAKERS_403),
+    "referrals:safeguarding": Rule(DRAFT_AUTHOR, denied=404, overrides=NOT_MAKERS_403),
+    "referrals:check": Rule(DRAFT_AUTHOR, denied=404, overrides=NOT_MAKERS_403),
+    "referrals:sent": Rule(SUBMITTED_AUTHOR, denied=404, overrides=NOT_MAKERS_403),
+    "referrals:status": Rule(
+        SUBMITTED_AUTHOR | {Role.CASEWORKER.value}, denied=404, overrides=NOT_MAKERS_403
+    ),
+    "referrals:queue": Rule(WORKERS),
+    "referrals:detail": Rule(WORKERS),
+    "referrals:decide": Rule(WORKERS, ok=405),
+    "referrals:signpost": Rule(WORKERS, ok=405),
+    "referrals:repeat": Rule(WORKERS, ok=405),
     "audit:export": Rule(DPOS),
     "api:me": Rule(SIGNED_IN, anonymous=401),
     "api:audit-events": Rule(DPOS, anonymous=401),
@@ -116,12 +142,24 @@ def world(db) -> dict[str, object]:
     users[NO_ROLES] = UserFactory(agency=council, roles=[])
     users[OTHER_ADMIN] = UserFactory(agency=police, roles=[Role.ADMINISTRATOR])
     users[OTHER_DPO] = UserFactory(agency=police, roles=[Role.DATA_PROTECTION_OFFICER])
-    return {"council": council, "police": police, "users": users}
+    referrer = users[Role.REFERRER.value]
+    draft = Referral.objects.create(
+        reference="R-22222222", referred_by=referrer, referring_agency=council
+    )
+    sent = Referral.objects.create(
+        reference="R-33333333",
+        referred_by=referrer,
+        referring_agency=council,
+        status=ReferralStatus.NEW,
+    )
+    return {"council": council, "police": police, "users": users, "draft": draft, "sent": sent}
 
 
 def _url(name: str, world: dict[str, object]) -> str:
     council: Agency = world["council"]  # type: ignore[assignment]
     users: dict[str, User] = world["users"]  # type: ignore[assignment]
+    draft: Referral = world["draft"]  # type: ignore[assignment]
+    sent: Referral = world["sent"]  # type: ignore[assignment]
     kwargs: dict[str, Callable[[], object]] = {
         "core:role-home": lambda: {"role": Role.ADMINISTRATOR.value},
         "accounts:agency-detail": lambda: {"agency_id": council.pk},
@@ -130,7 +168,12 @@ def _url(name: str, world: dict[str, object]) -> str:
         "accounts:user-edit": lambda: {"user_id": users[Role.CASEWORKER.value].pk},
         "accounts:user-unlock": lambda: {"user_id": users[Role.CASEWORKER.value].pk},
         "accounts:user-password-set": lambda: {"user_id": users[Role.CASEWORKER.value].pk},
+        "referrals:step": lambda: {"reference": draft.reference, "slug": "name"},
+        "referrals:safeguarding": lambda: {"reference": draft.reference},
+        "referrals:check": lambda: {"reference": draft.reference},
     }
+    for page in ("sent", "status", "detail", "decide", "signpost", "repeat"):
+        kwargs[f"referrals:{page}"] = lambda: {"reference": sent.reference}
     if name == "api-not-found":
         return "/api/v1/no-such-endpoint"
     return reverse(name, kwargs=kwargs[name]() if name in kwargs else None)
@@ -185,6 +228,7 @@ FORMS = [
     "accounts:user-edit",
     "accounts:user-password-set",
     "accounts:password-change",
+    "referrals:step",
 ]
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("vrhub.core.urls")),
     path("", include("vrhub.accounts.urls")),
     path("", include("vrhub.audit.urls")),
+    path("", include("vrhub.referrals.urls")),
     path("api/v1/", include((api_v1, "api"))),
     # REST framework views authenticate by token or session and answer 401 themselves.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

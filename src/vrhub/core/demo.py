@@ -20,6 +20,7 @@ SEED = 20231122  # the date of the scrutiny meeting the partnership started from
 
 BUILDERS = [
     "vrhub.accounts.demo.build",
+    "vrhub.referrals.demo.build",
 ]
 
 

@@ -49,13 +49,27 @@ AUDIT_TRAIL = Tile(
     Capability.VIEW_AUDIT_TRAIL,
 )
 
+MAKE_REFERRAL = Tile(
+    "Make a referral", "Refer a young person to CIRV.", "referrals:start", Capability.MAKE_REFERRALS
+)
+YOUR_REFERRALS = Tile(
+    "Your referrals",
+    "Continue a draft, or see the status of the referrals you made.",
+    "referrals:mine",
+    Capability.MAKE_REFERRALS,
+)
+REFERRAL_QUEUE = Tile(
+    "Referral queue",
+    "New referrals, eligibility and onward referral.",
+    "referrals:queue",
+    Capability.WORK_REFERRALS,
+)
+
 ROLE_TILES: dict[Role, list[Tile]] = {
-    Role.REFERRER: [
-        Tile("Make a referral", "Refer a young person to CIRV."),
-        Tile("Your referrals", "The status of the referrals you made."),
-    ],
+    Role.REFERRER: [MAKE_REFERRAL, YOUR_REFERRALS],
     Role.CASEWORKER: [
-        Tile("Referral queue", "New referrals, eligibility and onward referral."),
+        REFERRAL_QUEUE,
+        MAKE_REFERRAL,
         Tile("Caseload", "People on the CIRV pathway and their next steps."),
         Tile("At-risk list", "People who have not engaged, with review dates."),
     ],
@@ -67,6 +81,7 @@ ROLE_TILES: dict[Role, list[Tile]] = {
         Tile("Triage panels", "Upcoming panels, agency information and decisions."),
     ],
     Role.PROGRAMME_MANAGER: [
+        REFERRAL_QUEUE,
         Tile("Caseloads", "Caseloads by caseworker and mentor."),
         Tile("At-risk list governance", "Reviews due, expiries and disproportionality."),
         Tile("Programme performance", "Referrals, engagement and outcomes."),

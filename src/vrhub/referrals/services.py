@@ -60,7 +60,7 @@ ANSWER_FIELDS = [
     "urgency",
 ]
 # The reference alphabet leaves out letters and digits people confuse (0/O, 1/I/L).
-_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
 class ReferralRefused(Exception):
@@ -70,7 +70,7 @@ class ReferralRefused(Exception):
 
 
 def _new_reference() -> str:
-    return "R-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+    return "R-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
 def _about(referral: Referral) -> dict[str, Any]:

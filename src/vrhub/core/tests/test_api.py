@@ -34,7 +34,7 @@ def test_me_answers_who_the_token_belongs_to(make_user):
         "name": "Coventry City Council",
         "kind": "local_authority",
     }
-    assert body["capabilities"] == []
+    assert body["capabilities"] == ["make_referrals", "work_referrals"]
 
 
 def test_a_bad_token_gets_a_problem_not_a_page(db):

@@ -1,0 +1,201 @@
+"""The question pages of a referral: one thing per page, GOV.UK error messages."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from vrhub.core.forms import GovukDateField, GovukForm
+
+from .eligibility import age_on, normalise_postcode
+from .models import Concern, Ethnicity, PersonAware, RiskFactor, Service, Sex, Urgency
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+YOUNGEST_REFERRAL_AGE = 10  # younger than this is a safeguarding matter, not CIRV
+
+
+class NameForm(GovukForm):
+    first_name = forms.CharField(
+        label="First name",
+        max_length=100,
+        error_messages={"required": "Enter the person's first name"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    last_name = forms.CharField(
+        label="Last name",
+        max_length=100,
+        error_messages={"required": "Enter the person's last name"},
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    other_names = forms.CharField(
+        label="Other names they are known by (optional)",
+        max_length=200,
+        required=False,
+        help_text="Nicknames, street names or previous names, separated by commas.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class DateOfBirthForm(GovukForm):
+    date_of_birth = GovukDateField(
+        label="Date of birth", noun="the person's date of birth", help_text="For example, 27 3 2010"
+    )
+
+    def clean_date_of_birth(self) -> date:
+        born: date = self.cleaned_data["date_of_birth"]
+        if age_on(born, timezone.localdate()) < YOUNGEST_REFERRAL_AGE:
+            raise forms.ValidationError(
+                "The person must be 10 or older: for a younger child, use your safeguarding "
+                "procedures"
+            )
+        if born.year < 1900:
+            raise forms.ValidationError("Date of birth must be after 1900")
+        return born
+
+
+class SexForm(GovukForm):
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the person's sex"},
+    )
+    gender = forms.CharField(
+        label="Gender, if different from sex (optional)",
+        max_length=100,
+        required=False,
+        help_text="In the person's own words, if you know them.",
+    )
+
+
+class EthnicityForm(GovukForm):
+    ethnicity = forms.ChoiceField(
+        label="Ethnic group",
+        choices=Ethnicity.choices,
+        widget=forms.RadioSelect,
+        help_text="The person's own description, using the 2021 census groups. Select 'Not known' "
+        "if you do not know.",
+        error_messages={"required": "Select the person's ethnic group, or 'Not known'"},
+    )
+
+
+class AddressForm(GovukForm):
+    address = forms.CharField(
+        label="Address",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off"}),
+        error_messages={"required": "Enter the person's address"},
+    )
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+        error_messages={"required": "Enter the person's postcode"},
+    )
+
+    def clean_postcode(self) -> str:
+        postcode = normalise_postcode(self.cleaned_data["postcode"])
+        if postcode is None:
+            raise forms.ValidationError("Enter a real postcode, like CV1 2AB")
+        return postcode
+
+
+class SchoolAndPhoneForm(GovukForm):
+    school = forms.CharField(
+        label="School or college (optional)",
+        max_length=200,
+        required=False,
+    )
+    phone = forms.CharField(
+        label="Phone number (optional)",
+        max_length=30,
+        required=False,
+        help_text="The person's own number, if they are happy to be called.",
+        widget=forms.TextInput(attrs={"type": "tel", "class": "govuk-input--width-20"}),
+    )
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"].strip()
+        digits = re.sub(r"[\s()+-]", "", phone)
+        if phone and (not digits.isdigit() or not 10 <= len(digits) <= 13):
+            raise forms.ValidationError("Enter a phone number, like 07700 900 982")
+        return phone
+
+
+class ConcernsForm(GovukForm):
+    concerns = forms.MultipleChoiceField(
+        label="What are you worried about?",
+        choices=Concern.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Select all that apply.",
+        error_messages={"required": "Select at least one concern"},
+    )
+    concern_details = forms.CharField(
+        label="Tell us what has happened (optional)",
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What you have seen or been told, and when.",
+    )
+
+
+class RiskFactorsForm(GovukForm):
+    risk_factors = forms.MultipleChoiceField(
+        label="Which of these apply to the person? (optional)",
+        choices=RiskFactor.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply, or none.",
+    )
+
+
+class ImmediateRiskForm(GovukForm):
+    immediate_risk = forms.TypedChoiceField(
+        label="Is the person at immediate risk of harm?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        error_messages={"required": "Select yes if the person is at immediate risk of harm"},
+    )
+
+
+class PersonAwareForm(GovukForm):
+    person_aware = forms.ChoiceField(
+        label="Does the person know about this referral?",
+        choices=PersonAware.choices,
+        widget=forms.RadioSelect,
+        help_text="CIRV is voluntary: the person decides whether to take part.",
+        error_messages={"required": "Select whether the person knows about the referral"},
+    )
+
+
+class UrgencyForm(GovukForm):
+    urgency = forms.ChoiceField(
+        label="How urgent is this referral?",
+        choices=Urgency.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how urgent the referral is"},
+    )
+
+
+class SignpostForm(GovukForm):
+    service = forms.ModelChoiceField(
+        label="Where was the person referred instead?",
+        queryset=Service.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Select the service the person was referred to",
+            "invalid_choice": "Select a service from the list",
+        },
+    )
+
+    def __init__(self, *args: Any, services: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["service"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = services

@@ -1,0 +1,33 @@
+from django.urls import path, register_converter
+
+from . import views
+
+
+class ReferenceConverter:
+    regex = "R-[23456789A-HJKMNP-Z]{8}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReferenceConverter, "reference")
+
+app_name = "referrals"
+
+urlpatterns = [
+    path("referrals/new/", views.start, name="start"),
+    path("referrals/mine/", views.mine, name="mine"),
+    path("referrals/queue/", views.queue, name="queue"),
+    path("referrals/<reference:reference>/answer/<slug:slug>/", views.step, name="step"),
+    path("referrals/<reference:reference>/safeguarding/", views.safeguarding, name="safeguarding"),
+    path("referrals/<reference:reference>/check/", views.check, name="check"),
+    path("referrals/<reference:reference>/sent/", views.sent, name="sent"),
+    path("referrals/<reference:reference>/status/", views.status, name="status"),
+    path("referrals/<reference:reference>/", views.detail, name="detail"),
+    path("referrals/<reference:reference>/decision/", views.decide, name="decide"),
+    path("referrals/<reference:reference>/signpost/", views.signpost, name="signpost"),
+    path("referrals/<reference:reference>/repeat/", views.mark_repeat, name="repeat"),
+]

@@ -1,0 +1,294 @@
+"""Referral pages: the referrer's question pages and list, the caseworker's queue and record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from vrhub.accounts import permissions
+from vrhub.accounts.models import User
+from vrhub.accounts.permissions import Capability, require
+from vrhub.core.forms import GovukForm
+
+from . import journey, selectors, services
+from .forms import SignpostForm
+from .models import Eligibility, ProgrammeArea, Referral, ReferralStatus
+
+QUEUE_PAGE_SIZE = 50
+
+
+def _me(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
+    return user
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    return request.POST if request.method == "POST" else None
+
+
+# The referrer's journey.
+
+
+@require(Capability.MAKE_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    """'Before you start', then a new draft on 'Start now'."""
+    if request.method == "POST":
+        referral = services.referral_start(referrer=_me(request))
+        return redirect("referrals:step", reference=referral.reference, slug=journey.STEPS[0].slug)
+    return render(request, "referrals/start.html")
+
+
+@require(Capability.MAKE_REFERRALS)
+@require_safe
+def mine(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.my_referrals(actor=_me(request)), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "referrals/mine.html", {"page": page})
+
+
+def _initial(referral: Referral, step: journey.Step) -> dict[str, Any]:
+    initial = {name: getattr(referral, name) for name in step.fields}
+    if "immediate_risk" in initial and initial["immediate_risk"] is not None:
+        initial["immediate_risk"] = "yes" if initial["immediate_risk"] else "no"
+    return initial
+
+
+@require(Capability.MAKE_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
+    me = _me(request)
+    referral = permissions.access_draft(me, reference)
+    current = journey.BY_SLUG.get(slug)
+    if current is None:
+        raise permissions.deny(
+            me, target_type="referral", target_id=reference, reason="no_such_question"
+        )
+    form: GovukForm = current.form(_posted(request), initial=_initial(referral, current))
+    if request.method == "POST" and form.is_valid():
+        services.referral_save_answers(referral=referral, actor=me, answers=form.cleaned_data)
+        if slug == "immediate-risk" and form.cleaned_data["immediate_risk"]:
+            return redirect("referrals:safeguarding", reference=reference)
+        following = journey.next_step(current)
+        if request.GET.get("return") == "check" or following is None:
+            return redirect("referrals:check", reference=reference)
+        return redirect("referrals:step", reference=reference, slug=following.slug)
+    position = journey.STEPS.index(current)
+    back = (
+        reverse("referrals:step", args=[reference, journey.STEPS[position - 1].slug])
+        if position
+        else reverse("referrals:mine")
+    )
+    return render(
+        request,
+        "referrals/step.html",
+        {
+            "form": form,
+            "referral": referral,
+            "step": current,
+            "back": back,
+            "number": position + 1,
+            "total": len(journey.STEPS),
+        },
+    )
+
+
+@require(Capability.MAKE_REFERRALS)
+@require_safe
+def safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
+    """The interruption when a person is at immediate risk: act now, then finish the referral."""
+    referral = permissions.access_draft(_me(request), reference)
+    following = journey.next_step(journey.BY_SLUG["immediate-risk"])
+    assert following is not None  # noqa: S101
+    return render(request, "referrals/safeguarding.html", {"referral": referral, "next": following})
+
+
+@require(Capability.MAKE_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, reference: str) -> HttpResponse:
+    me = _me(request)
+    referral = permissions.access_draft(me, reference)
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            services.referral_submit(referral=referral, actor=me)
+        except services.ReferralRefused as refused:
+            problems = refused.problems
+        else:
+            return redirect("referrals:sent", reference=reference)
+    missing = [
+        (message, journey.STEP_OF_FIELD[name])
+        for name, message in problems.items()
+        if name in journey.STEP_OF_FIELD
+    ]
+    return render(
+        request,
+        "referrals/check.html",
+        {"referral": referral, "answers": journey.answers(referral), "missing": missing},
+    )
+
+
+@require(Capability.MAKE_REFERRALS)
+@require_safe
+def sent(request: HttpRequest, reference: str) -> HttpResponse:
+    me = _me(request)
+    referral = permissions.access_referral(me, reference, whole=False)
+    if referral.referred_by_id != me.pk:
+        raise permissions.deny(
+            me, target_type="referral", target_id=reference, reason="not_their_referral"
+        )
+    return render(request, "referrals/sent.html", {"referral": referral})
+
+
+@require(Capability.MAKE_REFERRALS)
+@require_safe
+def status(request: HttpRequest, reference: str) -> HttpResponse:
+    """What a referrer may still see once a referral has left them: its status, and where it
+    was sent if CIRV could not take it."""
+    me = _me(request)
+    referral = permissions.access_referral(me, reference, whole=False)
+    services.referral_viewed(referral=referral, actor=me, status_only=True)
+    return render(
+        request,
+        "referrals/status.html",
+        {
+            "referral": referral,
+            "onward": referral.onward.select_related("service__provider").first(),
+            # While at the referral stage its author still sees what they sent.
+            "answers": journey.answers(referral) if referral.at_referral_stage else [],
+        },
+    )
+
+
+# The caseworker's queue and record.
+
+
+@require(Capability.WORK_REFERRALS)
+@require_safe
+def queue(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    wanted = request.GET.get("status", ReferralStatus.NEW)
+    if wanted not in {str(s) for s in selectors.QUEUE_STATUSES}:
+        wanted = ReferralStatus.NEW
+    area = request.GET.get("area", "")
+    criteria = selectors.QueueFilter(
+        status=wanted,
+        eligibility=request.GET.get("eligibility", "")
+        if request.GET.get("eligibility", "") in {str(e) for e in Eligibility}
+        else "",
+        area_id=int(area) if area.isdigit() else None,
+        urgent_only=request.GET.get("urgent") == "1",
+    )
+    page = Paginator(selectors.queue(actor=me, criteria=criteria), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = selectors.queue_counts(actor=me)
+    tabs = [(s, counts[str(s)]) for s in selectors.QUEUE_STATUSES]
+    return render(
+        request,
+        "referrals/queue.html",
+        {
+            "page": page,
+            "tabs": tabs,
+            "criteria": criteria,
+            "query": query.urlencode(),
+            "areas": ProgrammeArea.objects.all(),
+            "eligibilities": list(Eligibility),
+        },
+    )
+
+
+@require(Capability.WORK_REFERRALS)
+@require_safe
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    me = _me(request)
+    referral = permissions.access_referral(me, reference)
+    services.referral_viewed(referral=referral, actor=me)
+    return _render_detail(request, referral)
+
+
+def _render_detail(
+    request: HttpRequest,
+    referral: Referral,
+    signpost: SignpostForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    suggested = selectors.suggested_services(referral)
+    if signpost is None:
+        from .models import Service
+
+        signpost = SignpostForm(services=Service.objects.filter(pk__in=[s.pk for s in suggested]))
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "referral": referral,
+            "answers": journey.answers(referral),
+            "suggested": suggested,
+            "form": signpost,
+            "problem": problem,
+            "onward": referral.onward.select_related("service", "recorded_by").first(),
+        },
+        status=status,
+    )
+
+
+@require(Capability.WORK_REFERRALS)
+@require_POST
+def decide(request: HttpRequest, reference: str) -> HttpResponse:
+    me = _me(request)
+    referral = permissions.access_referral(me, reference)
+    decision = request.POST.get("decision", "")
+    if decision not in ("accept", "request_information", "withdraw"):
+        return _render_detail(request, referral, problem="Choose a decision", status=400)
+    try:
+        services.referral_decide(referral=referral, actor=me, decision=decision)
+    except services.ReferralRefused as refused:
+        return _render_detail(request, referral, problem=str(refused), status=400)
+    messages.success(request, f"{referral.reference} is now: {referral.get_status_display()}")
+    return redirect("referrals:detail", reference=reference)
+
+
+@require(Capability.WORK_REFERRALS)
+@require_POST
+def signpost(request: HttpRequest, reference: str) -> HttpResponse:
+    from .models import Service
+
+    me = _me(request)
+    referral = permissions.access_referral(me, reference)
+    form = SignpostForm(request.POST, services=Service.objects.filter(is_active=True))
+    if not form.is_valid():
+        return _render_detail(request, referral, signpost=form, status=400)
+    try:
+        services.referral_signpost(
+            referral=referral, actor=me, service=form.cleaned_data["service"]
+        )
+    except services.ReferralRefused as refused:
+        return _render_detail(request, referral, problem=str(refused), status=400)
+    messages.success(request, f"Onward referral to {form.cleaned_data['service']} recorded")
+    return redirect("referrals:detail", reference=reference)
+
+
+@require(Capability.WORK_REFERRALS)
+@require_POST
+def mark_repeat(request: HttpRequest, reference: str) -> HttpResponse:
+    me = _me(request)
+    referral = permissions.access_referral(me, reference)
+    if referral.possibly_known_as is None:
+        return _render_detail(
+            request, referral, problem="There is no earlier referral to link", status=400
+        )
+    services.referral_mark_repeat(referral=referral, actor=me, earlier=referral.possibly_known_as)
+    messages.success(request, f"Recorded as a repeat referral of {referral.possibly_known_as}")
+    return redirect("referrals:detail", reference=reference)
