@@ -57,7 +57,10 @@ def first_unanswered(referral: Referral) -> Step | None:
 
 
 def _labels(choices: type[Any], values: list[str]) -> str:
-    return ", ".join(str(choices(v).label) for v in values) if values else "None"
+    """Labels in the order the question lists them, whatever order they were stored in."""
+    order = [c.value for c in choices]
+    chosen = sorted(values, key=order.index)
+    return ", ".join(str(choices(v).label) for v in chosen) if values else "None"
 
 
 def answers(referral: Referral) -> list[tuple[str, str, Step]]:

@@ -1,0 +1,3 @@
+from vrhub.referrals.tests.factories import coventry_area, directory
+
+__all__ = ["coventry_area", "directory"]
