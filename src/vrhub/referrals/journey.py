@@ -81,7 +81,7 @@ def answers(referral: Referral) -> list[tuple[str, str, Step]]:
         ("Address", f"{r.address}\n{r.postcode}".strip(), BY_SLUG["address"]),
         ("School or college", r.school or "None given", BY_SLUG["school-and-phone"]),
         ("Phone", r.phone or "None given", BY_SLUG["school-and-phone"]),
-        ("Concerns", _labels(Concern, r.concerns), BY_SLUG["concerns"]),
+        ("Concerns", _labels(Concern, r.concerns) if r.concerns else "", BY_SLUG["concerns"]),
         ("What has happened", r.concern_details or "None given", BY_SLUG["concerns"]),
         ("Risk factors", _labels(RiskFactor, r.risk_factors), BY_SLUG["risk-factors"]),
         (

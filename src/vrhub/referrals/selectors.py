@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from vrhub.accounts import permissions
 from vrhub.accounts.models import User
@@ -47,7 +47,12 @@ def queue_counts(*, actor: User) -> dict[str, int]:
 
 
 def my_referrals(*, actor: User) -> QuerySet[Referral]:
-    return Referral.objects.filter(referred_by=actor).prefetch_related("onward__service")
+    """Drafts first (there is still something to do), then the newest sent."""
+    return (
+        Referral.objects.filter(referred_by=actor)
+        .prefetch_related("onward__service")
+        .order_by(F("submitted_at").desc(nulls_first=True), "-created_at", "-id")
+    )
 
 
 def suggested_services(referral: Referral) -> list[Service]:
