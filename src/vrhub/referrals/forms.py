@@ -92,7 +92,6 @@ class AddressForm(GovukForm):
     )
     postcode = forms.CharField(
         label="Postcode",
-        max_length=10,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
         error_messages={"required": "Enter the person's postcode"},
     )
