@@ -97,13 +97,20 @@ MATRIX: dict[str, Rule] = {
         SUBMITTED_AUTHOR | {Role.CASEWORKER.value}, denied=404, overrides=NOT_MAKERS_403
     ),
     "referrals:queue": Rule(WORKERS),
+    "referrals:figures": Rule(frozenset({Role.PROGRAMME_MANAGER.value})),
+    "referrals:figures-csv": Rule(frozenset({Role.PROGRAMME_MANAGER.value})),
     "referrals:detail": Rule(WORKERS),
     "referrals:decide": Rule(WORKERS, ok=405),
     "referrals:signpost": Rule(WORKERS, ok=405),
     "referrals:repeat": Rule(WORKERS, ok=405),
+    # An agency's administrator sends its referrals in a CSV file.
+    "referrals:upload": Rule(ADMINS),
+    "referrals:upload-sent": Rule(ADMINS, ok=302),  # nothing sent yet: back to the upload page
     "audit:export": Rule(DPOS),
     "api:me": Rule(SIGNED_IN, anonymous=401),
     "api:audit-events": Rule(DPOS, anonymous=401),
+    "api:referrals": Rule(WORKERS, anonymous=401),  # GET lists; POST (makers) is tested in the app
+    "api:referral": Rule(MAKERS, anonymous=401),  # a referral the referrer sent
     "api-schema": Rule(SIGNED_IN, anonymous=401),
     "api-docs": Rule(SIGNED_IN),
     "api-not-found": Rule(frozenset(), denied=404, anonymous=404),
@@ -171,9 +178,11 @@ def _url(name: str, world: dict[str, object]) -> str:
         "referrals:step": lambda: {"reference": draft.reference, "slug": "name"},
         "referrals:safeguarding": lambda: {"reference": draft.reference},
         "referrals:check": lambda: {"reference": draft.reference},
+        "referrals:figures-csv": lambda: {"table": "by-month"},
     }
     for page in ("sent", "status", "detail", "decide", "signpost", "repeat"):
         kwargs[f"referrals:{page}"] = lambda: {"reference": sent.reference}
+    kwargs["api:referral"] = lambda: {"reference": sent.reference}
     if name == "api-not-found":
         return "/api/v1/no-such-endpoint"
     return reverse(name, kwargs=kwargs[name]() if name in kwargs else None)
@@ -229,6 +238,7 @@ FORMS = [
     "accounts:user-password-set",
     "accounts:password-change",
     "referrals:step",
+    "referrals:upload",
 ]
 
 

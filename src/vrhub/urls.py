@@ -5,10 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from vrhub.accounts.api import MeApi
 from vrhub.audit.api import AuditEventListApi
 from vrhub.core.api import api_not_found
+from vrhub.referrals.api import ReferralApi, ReferralListApi
 
 api_v1 = [
     path("me", MeApi.as_view(), name="me"),
     path("audit-events", AuditEventListApi.as_view(), name="audit-events"),
+    path("referrals", ReferralListApi.as_view(), name="referrals"),
+    path("referrals/<reference:reference>", ReferralApi.as_view(), name="referral"),
 ]
 
 urlpatterns = [

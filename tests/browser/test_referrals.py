@@ -545,7 +545,7 @@ def test_a_draft_is_kept_and_resumed_from_your_referrals(page: Page, world: Demo
     click_and_check(
         page,
         referral_row(page, reference).get_by_role(
-            "link", name=re.compile(rf"^{reference}\s*: continue this draft$")
+            "link", name=re.compile(rf"^{reference} \(continue this draft\)$")
         ),
     )
 

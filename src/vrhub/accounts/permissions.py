@@ -36,6 +36,8 @@ class Capability(StrEnum):
     VIEW_AUDIT_TRAIL = "view_audit_trail"
     MAKE_REFERRALS = "make_referrals"
     WORK_REFERRALS = "work_referrals"
+    UPLOAD_REFERRALS = "upload_referrals"
+    VIEW_REFERRAL_FIGURES = "view_referral_figures"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -43,11 +45,15 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.CASEWORKER: frozenset({Capability.MAKE_REFERRALS, Capability.WORK_REFERRALS}),
     Role.MENTOR: frozenset(),
     Role.TRIAGE_PANEL_MEMBER: frozenset(),
-    Role.PROGRAMME_MANAGER: frozenset({Capability.WORK_REFERRALS}),
+    Role.PROGRAMME_MANAGER: frozenset(
+        {Capability.WORK_REFERRALS, Capability.VIEW_REFERRAL_FIGURES}
+    ),
     Role.ANALYST: frozenset(),
     Role.DATA_PROTECTION_OFFICER: frozenset({Capability.VIEW_AUDIT_TRAIL}),
     Role.SCRUTINY_MEMBER: frozenset(),
-    Role.ADMINISTRATOR: frozenset({Capability.MANAGE_AGENCIES, Capability.MANAGE_USERS}),
+    Role.ADMINISTRATOR: frozenset(
+        {Capability.MANAGE_AGENCIES, Capability.MANAGE_USERS, Capability.UPLOAD_REFERRALS}
+    ),
 }
 
 

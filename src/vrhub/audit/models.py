@@ -45,6 +45,7 @@ class AuditAction(models.TextChoices):
     REFERRAL_DECIDED = "referral.decided", "Referral decision recorded"
     REFERRAL_SIGNPOSTED = "referral.signposted", "Onward referral recorded"
     REFERRAL_REPEAT_MARKED = "referral.repeat_marked", "Referral marked as a repeat"
+    REFERRALS_UPLOADED = "referral.uploaded", "Referrals sent in a CSV file"
     AUDIT_TRAIL_VIEWED = "audit.trail_viewed", "Audit trail viewed"
     AUDIT_TRAIL_EXPORTED = "audit.trail_exported", "Audit trail downloaded"
 

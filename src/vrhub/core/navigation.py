@@ -65,6 +65,19 @@ REFERRAL_QUEUE = Tile(
     Capability.WORK_REFERRALS,
 )
 
+UPLOAD_REFERRALS = Tile(
+    "Send referrals in a file",
+    "Upload a CSV file of referrals from your agency's system, with a report on every row.",
+    "referrals:upload",
+    Capability.UPLOAD_REFERRALS,
+)
+REFERRAL_FIGURES = Tile(
+    "Referral figures",
+    "Referrals by month, quarter, agency, eligibility, age and sex, as tables and CSV.",
+    "referrals:figures",
+    Capability.VIEW_REFERRAL_FIGURES,
+)
+
 ROLE_TILES: dict[Role, list[Tile]] = {
     Role.REFERRER: [MAKE_REFERRAL, YOUR_REFERRALS],
     Role.CASEWORKER: [
@@ -82,9 +95,10 @@ ROLE_TILES: dict[Role, list[Tile]] = {
     ],
     Role.PROGRAMME_MANAGER: [
         REFERRAL_QUEUE,
+        REFERRAL_FIGURES,
         Tile("Caseloads", "Caseloads by caseworker and mentor."),
         Tile("At-risk list governance", "Reviews due, expiries and disproportionality."),
-        Tile("Programme performance", "Referrals, engagement and outcomes."),
+        Tile("Programme performance", "Engagement and outcomes on the CIRV pathway."),
     ],
     Role.ANALYST: [
         Tile("Import data", "Police, emergency department and partner data."),
@@ -99,7 +113,7 @@ ROLE_TILES: dict[Role, list[Tile]] = {
     Role.SCRUTINY_MEMBER: [
         Tile("Reports", "Police and Crime Board and scrutiny reports."),
     ],
-    Role.ADMINISTRATOR: [AGENCIES, USERS],
+    Role.ADMINISTRATOR: [AGENCIES, USERS, UPLOAD_REFERRALS],
 }
 
 

@@ -141,43 +141,51 @@ def _possibly_known(referral: Referral) -> Referral | None:
     )
 
 
+def _submit(referral: Referral, *, actor: User, on: date, areas: list[ProgrammeArea]) -> Referral:
+    """Decide eligibility, look for an earlier referral of the same person, and put the
+    referral in the caseworkers' queue; inside the caller's transaction."""
+    assert referral.date_of_birth is not None  # noqa: S101 - checked by missing_answers
+    decision = decide(
+        areas=areas,
+        date_of_birth=referral.date_of_birth,
+        postcode=referral.postcode,
+        concerns=referral.concerns,
+        referral_date=on,
+    )
+    referral.status = ReferralStatus.NEW
+    referral.referral_date = on
+    referral.submitted_at = timezone.now()
+    referral.area = decision.area
+    referral.eligibility = decision.outcome
+    referral.eligibility_reasons = decision.reasons
+    referral.possibly_known_as = _possibly_known(referral)
+    referral.save()
+    record(
+        action=AuditAction.REFERRAL_SUBMITTED,
+        actor=actor,
+        detail={
+            "eligibility": str(decision.outcome),
+            "immediate_risk": bool(referral.immediate_risk),
+            "possibly_known": referral.possibly_known_as_id is not None,
+        },
+        **_about(referral),
+    )
+    return referral
+
+
+def _areas() -> list[ProgrammeArea]:
+    return list(ProgrammeArea.objects.select_related("local_authority"))
+
+
 def referral_submit(*, referral: Referral, actor: User, on: date | None = None) -> Referral:
-    """Send a completed draft: decide eligibility, look for an earlier referral of the same
-    person, and put it in the caseworkers' queue."""
+    """Send a completed draft."""
     if referral.status != ReferralStatus.DRAFT:
         raise ReferralRefused({"status": "This referral has already been sent"})
     problems = missing_answers(referral)
     if problems:
         raise ReferralRefused(problems)
-    assert referral.date_of_birth is not None  # noqa: S101 - checked by missing_answers
-    referral_date = on or timezone.localdate()
-    decision = decide(
-        areas=list(ProgrammeArea.objects.select_related("local_authority")),
-        date_of_birth=referral.date_of_birth,
-        postcode=referral.postcode,
-        concerns=referral.concerns,
-        referral_date=referral_date,
-    )
     with transaction.atomic(durable=True):
-        referral.status = ReferralStatus.NEW
-        referral.referral_date = referral_date
-        referral.submitted_at = timezone.now()
-        referral.area = decision.area
-        referral.eligibility = decision.outcome
-        referral.eligibility_reasons = decision.reasons
-        referral.possibly_known_as = _possibly_known(referral)
-        referral.save()
-        record(
-            action=AuditAction.REFERRAL_SUBMITTED,
-            actor=actor,
-            detail={
-                "eligibility": str(decision.outcome),
-                "immediate_risk": bool(referral.immediate_risk),
-                "possibly_known": referral.possibly_known_as_id is not None,
-            },
-            **_about(referral),
-        )
-    return referral
+        return _submit(referral, actor=actor, on=on or timezone.localdate(), areas=_areas())
 
 
 @dataclass(frozen=True)
@@ -186,10 +194,35 @@ class Created:
     created: bool
 
 
+def _create_and_submit(
+    *,
+    actor: User,
+    answers: dict[str, Any],
+    idempotency_key: str,
+    via: str,
+    on: date,
+    areas: list[ProgrammeArea],
+) -> Referral:
+    """A complete referral from validated answers, sent at once; inside the caller's
+    transaction."""
+    postcode = answers.get("postcode", "")
+    referral = Referral.objects.create(
+        reference=_new_reference(),
+        referred_by=actor,
+        referring_agency=actor.agency,
+        idempotency_key=idempotency_key,
+        **{**answers, "postcode": normalise_postcode(postcode) or postcode},
+    )
+    record(
+        action=AuditAction.REFERRAL_STARTED, actor=actor, detail={"via": via}, **_about(referral)
+    )
+    return _submit(referral, actor=actor, on=on, areas=areas)
+
+
 def referral_create(
     *, actor: User, answers: dict[str, Any], idempotency_key: str = "", on: date | None = None
 ) -> Created:
-    """Create and submit a referral in one step (the API). The same idempotency key from the
+    """Create and send a referral in one step (the API). The same idempotency key from the
     same agency returns the referral made the first time instead of making another."""
     if idempotency_key:
         existing = Referral.objects.filter(
@@ -197,33 +230,48 @@ def referral_create(
         ).first()
         if existing is not None:
             return Created(existing, created=False)
-    postcode = answers.get("postcode", "")
-    answers = {**answers, "postcode": normalise_postcode(postcode) or postcode}
     try:
-        with transaction.atomic():
-            referral = Referral.objects.create(
-                reference=_new_reference(),
-                referred_by=actor,
-                referring_agency=actor.agency,
+        with transaction.atomic(durable=True):
+            referral = _create_and_submit(
+                actor=actor,
+                answers=answers,
                 idempotency_key=idempotency_key,
-                **answers,
+                via="api",
+                on=on or timezone.localdate(),
+                areas=_areas(),
             )
     except IntegrityError:
         # Two identical requests at once: the other one won; answer with its referral.
         existing = Referral.objects.filter(
             referring_agency=actor.agency, idempotency_key=idempotency_key
         ).first()
-        if existing is None:
+        if existing is None or not idempotency_key:
             raise
         return Created(existing, created=False)
+    return Created(referral, created=True)
+
+
+def referrals_create_batch(
+    *, actor: User, rows: list[tuple[dict[str, Any], str]], upload: dict[str, int]
+) -> list[Referral]:
+    """Create and send the referrals of an uploaded file (answers, idempotency key) in one
+    transaction: all of them or none, with one audit event for the upload itself. Raises
+    IntegrityError if another upload sent one of them meanwhile."""
+    on, areas = timezone.localdate(), _areas()
     with transaction.atomic(durable=True):
+        made = [
+            _create_and_submit(
+                actor=actor, answers=answers, idempotency_key=key, via="csv", on=on, areas=areas
+            )
+            for answers, key in rows
+        ]
         record(
-            action=AuditAction.REFERRAL_STARTED,
+            action=AuditAction.REFERRALS_UPLOADED,
             actor=actor,
-            detail={"via": "api"},
-            **_about(referral),
+            target_type="referral_upload",
+            detail={**upload, "sent": len(made)},
         )
-    return Created(referral_submit(referral=referral, actor=actor, on=on), created=True)
+    return made
 
 
 def referral_viewed(*, referral: Referral, actor: User, status_only: bool = False) -> None:

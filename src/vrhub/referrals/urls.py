@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import statistics_views, views
 
 
 class ReferenceConverter:
@@ -30,4 +30,8 @@ urlpatterns = [
     path("referrals/<reference:reference>/decision/", views.decide, name="decide"),
     path("referrals/<reference:reference>/signpost/", views.signpost, name="signpost"),
     path("referrals/<reference:reference>/repeat/", views.mark_repeat, name="repeat"),
+    path("referrals/upload/", views.upload, name="upload"),
+    path("referrals/upload/sent/", views.upload_sent, name="upload-sent"),
+    path("referrals/figures/", statistics_views.figures, name="figures"),
+    path("referrals/figures/<slug:table>.csv", statistics_views.figures_csv, name="figures-csv"),
 ]

@@ -6,9 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vrhub.accounts import permissions
@@ -16,7 +18,7 @@ from vrhub.accounts.models import User
 from vrhub.accounts.permissions import Capability, require
 from vrhub.core.forms import GovukForm
 
-from . import journey, selectors, services
+from . import bulk, journey, selectors, services
 from .forms import SignpostForm
 from .models import Eligibility, ProgrammeArea, Referral, ReferralStatus
 
@@ -292,3 +294,119 @@ def mark_repeat(request: HttpRequest, reference: str) -> HttpResponse:
     services.referral_mark_repeat(referral=referral, actor=me, earlier=referral.possibly_known_as)
     messages.success(request, f"Recorded as a repeat referral of {referral.possibly_known_as}")
     return redirect("referrals:detail", reference=reference)
+
+
+# Referrals sent in a CSV file by an agency's administrator. These imports belong at the top of
+# the file: they sit here only while another change is editing it.
+
+
+@csrf_exempt  # checked by _upload, once the file is set to be read into memory, not to disk
+@require(Capability.UPLOAD_REFERRALS)
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    handler = bulk.InMemoryUpload(request)
+    request.upload_handlers = [handler]
+    return _upload(request, handler)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, handler: bulk.InMemoryUpload) -> HttpResponse:
+    me = _me(request)
+    if request.method == "GET":
+        bulk.forget(request.session)  # starting again: drop rows held from an earlier file
+        return _upload_page(request, bulk.UploadForm())
+    if "batch" in request.POST:
+        return _send_good_rows(request, me)
+    form = bulk.UploadForm(request.POST, request.FILES, too_big=handler.too_big)
+    if not form.is_valid():
+        return _upload_page(request, form)
+    checked = bulk.check_file(form.records, agency=me.agency)
+    if not checked.bad:
+        return _send_rows(request, me, checked, not_sent=[])
+    bulk.forget(request.session)
+    good = len(checked.good)
+    choice = (
+        bulk.GoodRowsForm(initial={"batch": bulk.hold(request.session, checked)}, good=good)
+        if good
+        else None
+    )
+    return _upload_report(request, _report_rows(checked), choice)
+
+
+def _upload_page(request: HttpRequest, form: bulk.UploadForm) -> HttpResponse:
+    return render(
+        request,
+        "referrals/bulk_upload.html",
+        {
+            "form": form,
+            "guidance": bulk.GUIDANCE,
+            "codes": bulk.CODES,
+            "columns": bulk.COLUMNS,
+            "max_rows": f"{bulk.MAX_ROWS:,}",
+        },
+    )
+
+
+def _report_rows(checked: bulk.Checked) -> list[tuple[int, list[str], str]]:
+    return [(row.number, row.errors, row.sent_as) for row in checked.rows]
+
+
+def _upload_report(
+    request: HttpRequest,
+    rows: list[tuple[int, list[str], str]],
+    form: bulk.GoodRowsForm | None,
+) -> HttpResponse:
+    bad = sum(1 for _, errors, _ in rows if errors)
+    before = sum(1 for _, errors, sent_as in rows if sent_as and not errors)
+    return render(
+        request,
+        "referrals/bulk_report.html",
+        {
+            "rows": rows,
+            "form": form,
+            "total": len(rows),
+            "bad": bad,
+            "before": before,
+            "good": len(rows) - bad - before,
+        },
+    )
+
+
+def _send_good_rows(request: HttpRequest, me: User) -> HttpResponse:
+    """The second step: the administrator chose to send the good rows of a file with bad ones."""
+    held = bulk.held(request.session)
+    if held is None or request.POST.get("batch") != held.batch:
+        gone = "The rows you uploaded are no longer held: upload the file again"
+        return _upload_page(request, bulk.UploadForm({}, {}, problem=gone))
+    form = bulk.GoodRowsForm(request.POST, good=len(held.rows))
+    if not form.is_valid():
+        return _upload_report(request, held.report, form)
+    checked = bulk.check(held.rows, agency=me.agency)
+    not_sent = [number for number, errors, _ in held.report if errors]
+    return _send_rows(request, me, checked, not_sent=not_sent)
+
+
+def _send_rows(
+    request: HttpRequest, me: User, checked: bulk.Checked, *, not_sent: list[int]
+) -> HttpResponse:
+    if checked.bad or not checked.good:
+        # Nothing new to send (every row was sent before), or a held row no longer passes.
+        return _upload_report(request, _report_rows(checked), None)
+    try:
+        made = bulk.referrals_send(actor=me, checked=checked)
+    except IntegrityError:
+        # Another upload of the same rows got there first: show which were sent by it.
+        again = bulk.check_again(checked, agency=me.agency)
+        return _upload_report(request, _report_rows(again), None)
+    bulk.forget(request.session)
+    bulk.remember_sent(request.session, made, not_sent=not_sent, before=len(checked.already_sent))
+    return redirect("referrals:upload-sent")
+
+
+@require(Capability.UPLOAD_REFERRALS)
+@require_safe
+def upload_sent(request: HttpRequest) -> HttpResponse:
+    sent = request.session.get(bulk.SENT)
+    if not sent:
+        return redirect("referrals:upload")
+    return render(request, "referrals/bulk_sent.html", sent)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -100,7 +102,8 @@ def _api_routes() -> set[str]:
             elif isinstance(p, URLPattern):
                 route = prefix + str(p.pattern)
                 if route.startswith("api/v1/"):
-                    routes.add("/" + route)
+                    # Django's <converter:name> is OpenAPI's {name}.
+                    routes.add("/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route))
 
     walk(get_resolver().url_patterns)
     return routes

@@ -65,7 +65,14 @@ def test_navigation_shows_only_what_the_role_may_use(make_user, client_for):
     ]
     admin = client_for(make_user(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER))
     items = admin.get("/home/administrator/").context["navigation"]
-    assert [i.text for i in items] == ["Home", "Audit trail", "Agencies", "Users", "Your account"]
+    assert [i.text for i in items] == [
+        "Home",
+        "Audit trail",
+        "Agencies",
+        "Users",
+        "Send referrals in a file",
+        "Your account",
+    ]
     assert [i.text for i in items if i.current] == ["Home"]
 
 

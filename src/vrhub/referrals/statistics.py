@@ -1,0 +1,108 @@
+"""Referral figures for the programme manager: by month and quarter, referring agency,
+eligibility outcome, age band and sex. Counts only, never a name."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+
+from .eligibility import age_on
+from .models import Eligibility, Referral, ReferralStatus, Sex
+
+AGE_BANDS = [(10, 13), (14, 15), (16, 17), (18, 20), (21, 24), (25, 29), (30, 39), (40, 200)]
+
+
+def _band(age: int) -> str:
+    for low, high in AGE_BANDS:
+        if low <= age <= high:
+            return f"{low} and over" if high >= 200 else f"{low} to {high}"
+    return "Under 10"
+
+
+@dataclass(frozen=True)
+class Table:
+    slug: str
+    title: str
+    headers: list[str]
+    rows: list[list[str | int]]
+
+    @property
+    def total(self) -> int:
+        return sum(int(r[-1]) for r in self.rows)
+
+
+def sent_referrals() -> QuerySet[Referral]:
+    return Referral.objects.exclude(status=ReferralStatus.DRAFT).exclude(submitted_at=None)
+
+
+def tables(referrals: QuerySet[Referral] | None = None) -> list[Table]:
+    referrals = referrals if referrals is not None else sent_referrals()
+    by_month = list(
+        referrals.annotate(month=TruncMonth("submitted_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    quarters: Counter[str] = Counter()
+    for row in by_month:
+        month = row["month"]
+        quarters[f"{month.year} Q{(month.month - 1) // 3 + 1}"] += row["n"]
+    by_agency = (
+        referrals.values("referring_agency__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "referring_agency__name")
+    )
+    by_outcome = {
+        r["eligibility"]: r["n"]
+        for r in referrals.values("eligibility").annotate(n=Count("id")).order_by()
+    }
+    age_sex: Counter[tuple[str, str]] = Counter()
+    for born, on, sex in referrals.values_list("date_of_birth", "referral_date", "sex").iterator(
+        chunk_size=5000
+    ):
+        band = _band(age_on(born, on)) if born and on else "Not known"
+        age_sex[(band, sex)] += 1
+    bands = [_band(low) for low, _ in AGE_BANDS] + ["Not known"]
+    return [
+        Table(
+            "by-month",
+            "Referrals by month",
+            ["Month", "Referrals"],
+            [[f"{r['month']:%B %Y}", r["n"]] for r in by_month],
+        ),
+        Table(
+            "by-quarter",
+            "Referrals by quarter",
+            ["Quarter", "Referrals"],
+            [[q, n] for q, n in sorted(quarters.items())],
+        ),
+        Table(
+            "by-agency",
+            "Referrals by referring agency",
+            ["Agency", "Referrals"],
+            [[r["referring_agency__name"], r["n"]] for r in by_agency],
+        ),
+        Table(
+            "by-eligibility",
+            "Referrals by eligibility outcome",
+            ["Outcome", "Referrals"],
+            [[str(e.label), by_outcome.get(e.value, 0)] for e in Eligibility],
+        ),
+        Table(
+            "by-age-and-sex",
+            "Referrals by age band and sex",
+            ["Age band", *[str(s.label) for s in Sex], "All"],
+            [
+                [
+                    band,
+                    *[age_sex[(band, s.value)] for s in Sex],
+                    sum(age_sex[(band, s.value)] for s in Sex),
+                ]
+                for band in bands
+                if any(age_sex[(band, s.value)] for s in Sex)
+            ],
+        ),
+    ]
