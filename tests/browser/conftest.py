@@ -256,8 +256,10 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 
 
 @pytest.fixture
-def world(live_server: Any) -> DemoWorld:
-    """The demo agencies and one user for each role, built through the services."""
+def world(live_server: Any, settings: Any) -> DemoWorld:
+    """The demo agencies and one user for each role, built through the services, with a few
+    referrals rather than the demo's year of them (the tests make the ones they look at)."""
+    settings.VRHUB_DEMO_REFERRALS = 12
     return build_world()
 
 

@@ -29,15 +29,25 @@ LOCKED_MESSAGE = "Your account is locked"
 # Demo user, the tiles on their home page that lead somewhere, the tiles marked "Coming soon",
 # and the service navigation between "Home" and "Your account".
 ROLE_HOMES = [
-    ("referrer", [], ["Make a referral", "Your referrals"], []),
-    ("caseworker", [], ["Referral queue", "Caseload", "At-risk list"], []),
+    (
+        "referrer",
+        ["Make a referral", "Your referrals"],
+        [],
+        ["Make a referral", "Your referrals"],
+    ),
+    (
+        "caseworker",
+        ["Referral queue", "Make a referral"],
+        ["Caseload", "At-risk list"],
+        ["Referral queue", "Make a referral"],
+    ),
     ("mentor", [], ["Your mentees", "Log a contact"], []),
     ("triage", [], ["Triage panels"], []),
     (
         "manager",
-        [],
+        ["Referral queue", "Referral figures"],
         ["Caseloads", "At-risk list governance", "Programme performance"],
-        [],
+        ["Referral queue", "Referral figures"],
     ),
     ("analyst", [], ["Import data", "Core measures", "Hot spots"], []),
     (
@@ -47,7 +57,12 @@ ROLE_HOMES = [
         ["Audit trail"],
     ),
     ("scrutiny", [], ["Reports"], []),
-    ("admin", ["Agencies", "Users"], [], ["Agencies", "Users"]),
+    (
+        "admin",
+        ["Agencies", "Users", "Send referrals in a file"],
+        [],
+        ["Agencies", "Users", "Send referrals in a file"],
+    ),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -191,7 +192,8 @@ def build(world: DemoWorld) -> None:
     referrers = [world.users["referrer"], world.users["caseworker"]]
     caseworker = world.users["caseworker"]
     today = timezone.localdate()
-    for _ in range(DEMO_REFERRALS):
+    how_many = getattr(settings, "VRHUB_DEMO_REFERRALS", DEMO_REFERRALS)
+    for _ in range(how_many):
         sent_on = today - timedelta(days=rng.randint(0, 364))
         _demo_referral(rng, rng.choice(referrers), caseworker, sent_on)
     # Two drafts the demo referrer stopped halfway through, to resume.
@@ -202,7 +204,7 @@ def build(world: DemoWorld) -> None:
             actor=world.users["referrer"],
             answers={k: person[k] for k in ("first_name", "last_name", "date_of_birth", "sex")},
         )
-    world.created["referrals"] = DEMO_REFERRALS + 2
+    world.created["referrals"] = how_many + 2
 
 
 def _person(rng: random.Random, sent_on: date) -> dict[str, object]:
