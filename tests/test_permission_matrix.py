@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from vrhub.accounts.models import Agency, AgencyKind, Role, User
 from vrhub.accounts.tests.factories import AgencyFactory, UserFactory
 from vrhub.audit.models import AuditAction, AuditEvent
-from vrhub.referrals.models import Referral, ReferralStatus
+from vrhub.referrals.models import ProgrammeArea, Referral, ReferralStatus, Service
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,11 @@ MATRIX: dict[str, Rule] = {
     ),
     "referrals:queue": Rule(WORKERS),
     "referrals:figures": Rule(frozenset({Role.PROGRAMME_MANAGER.value})),
+    "referrals:areas": Rule(frozenset({Role.PROGRAMME_MANAGER.value})),
+    "referrals:area-edit": Rule(frozenset({Role.PROGRAMME_MANAGER.value})),
+    "referrals:directory": Rule(frozenset({Role.PROGRAMME_MANAGER.value})),
+    "referrals:service-create": Rule(frozenset({Role.PROGRAMME_MANAGER.value})),
+    "referrals:service-edit": Rule(frozenset({Role.PROGRAMME_MANAGER.value})),
     "referrals:figures-csv": Rule(frozenset({Role.PROGRAMME_MANAGER.value})),
     "referrals:detail": Rule(WORKERS),
     "referrals:decide": Rule(WORKERS, ok=405),
@@ -159,7 +164,21 @@ def world(db) -> dict[str, object]:
         referring_agency=council,
         status=ReferralStatus.NEW,
     )
-    return {"council": council, "police": police, "users": users, "draft": draft, "sent": sent}
+    area = ProgrammeArea.objects.create(
+        name="Coventry", local_authority=council, postcode_districts=["CV1"]
+    )
+    service = Service.objects.create(
+        name="Early Help", provider=council, offers="Support", how_to_refer="Form"
+    )
+    return {
+        "council": council,
+        "police": police,
+        "users": users,
+        "draft": draft,
+        "sent": sent,
+        "area": area,
+        "service": service,
+    }
 
 
 def _url(name: str, world: dict[str, object]) -> str:
@@ -167,6 +186,8 @@ def _url(name: str, world: dict[str, object]) -> str:
     users: dict[str, User] = world["users"]  # type: ignore[assignment]
     draft: Referral = world["draft"]  # type: ignore[assignment]
     sent: Referral = world["sent"]  # type: ignore[assignment]
+    area: ProgrammeArea = world["area"]  # type: ignore[assignment]
+    service: Service = world["service"]  # type: ignore[assignment]
     kwargs: dict[str, Callable[[], object]] = {
         "core:role-home": lambda: {"role": Role.ADMINISTRATOR.value},
         "accounts:agency-detail": lambda: {"agency_id": council.pk},
@@ -179,6 +200,8 @@ def _url(name: str, world: dict[str, object]) -> str:
         "referrals:safeguarding": lambda: {"reference": draft.reference},
         "referrals:check": lambda: {"reference": draft.reference},
         "referrals:figures-csv": lambda: {"table": "by-month"},
+        "referrals:area-edit": lambda: {"area_id": area.pk},
+        "referrals:service-edit": lambda: {"service_id": service.pk},
     }
     for page in ("sent", "status", "detail", "decide", "signpost", "repeat"):
         kwargs[f"referrals:{page}"] = lambda: {"reference": sent.reference}
@@ -239,6 +262,9 @@ FORMS = [
     "accounts:password-change",
     "referrals:step",
     "referrals:upload",
+    "referrals:area-edit",
+    "referrals:service-create",
+    "referrals:service-edit",
 ]
 
 

@@ -38,6 +38,7 @@ class Capability(StrEnum):
     WORK_REFERRALS = "work_referrals"
     UPLOAD_REFERRALS = "upload_referrals"
     VIEW_REFERRAL_FIGURES = "view_referral_figures"
+    CONFIGURE_REFERRALS = "configure_referrals"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -46,7 +47,11 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.MENTOR: frozenset(),
     Role.TRIAGE_PANEL_MEMBER: frozenset(),
     Role.PROGRAMME_MANAGER: frozenset(
-        {Capability.WORK_REFERRALS, Capability.VIEW_REFERRAL_FIGURES}
+        {
+            Capability.WORK_REFERRALS,
+            Capability.VIEW_REFERRAL_FIGURES,
+            Capability.CONFIGURE_REFERRALS,
+        }
     ),
     Role.ANALYST: frozenset(),
     Role.DATA_PROTECTION_OFFICER: frozenset({Capability.VIEW_AUDIT_TRAIL}),

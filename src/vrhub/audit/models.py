@@ -46,6 +46,9 @@ class AuditAction(models.TextChoices):
     REFERRAL_SIGNPOSTED = "referral.signposted", "Onward referral recorded"
     REFERRAL_REPEAT_MARKED = "referral.repeat_marked", "Referral marked as a repeat"
     REFERRALS_UPLOADED = "referral.uploaded", "Referrals sent in a CSV file"
+    PROGRAMME_AREA_UPDATED = "programme_area.updated", "Eligibility rules changed"
+    SERVICE_CREATED = "service.created", "Service added to the directory"
+    SERVICE_UPDATED = "service.updated", "Service in the directory changed"
     AUDIT_TRAIL_VIEWED = "audit.trail_viewed", "Audit trail viewed"
     AUDIT_TRAIL_EXPORTED = "audit.trail_exported", "Audit trail downloaded"
 

@@ -78,6 +78,19 @@ REFERRAL_FIGURES = Tile(
     Capability.VIEW_REFERRAL_FIGURES,
 )
 
+ELIGIBILITY_RULES = Tile(
+    "Eligibility rules",
+    "Ages, postcode districts and concerns CIRV takes in each area.",
+    "referrals:areas",
+    Capability.CONFIGURE_REFERRALS,
+)
+SERVICES_DIRECTORY = Tile(
+    "Services directory",
+    "Where people go when CIRV cannot take them.",
+    "referrals:directory",
+    Capability.CONFIGURE_REFERRALS,
+)
+
 ROLE_TILES: dict[Role, list[Tile]] = {
     Role.REFERRER: [MAKE_REFERRAL, YOUR_REFERRALS],
     Role.CASEWORKER: [
@@ -96,6 +109,8 @@ ROLE_TILES: dict[Role, list[Tile]] = {
     Role.PROGRAMME_MANAGER: [
         REFERRAL_QUEUE,
         REFERRAL_FIGURES,
+        ELIGIBILITY_RULES,
+        SERVICES_DIRECTORY,
         Tile("Caseloads", "Caseloads by caseworker and mentor."),
         Tile("At-risk list governance", "Reviews due, expiries and disproportionality."),
         Tile("Programme performance", "Engagement and outcomes on the CIRV pathway."),

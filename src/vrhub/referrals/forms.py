@@ -9,10 +9,20 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from vrhub.accounts.models import Agency
 from vrhub.core.forms import GovukDateField, GovukForm
 
 from .eligibility import age_on, normalise_postcode
-from .models import Concern, Ethnicity, PersonAware, RiskFactor, Service, Sex, Urgency
+from .models import (
+    Concern,
+    Ethnicity,
+    PersonAware,
+    ProgrammeArea,
+    RiskFactor,
+    Service,
+    Sex,
+    Urgency,
+)
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 YOUNGEST_REFERRAL_AGE = 10  # younger than this is a safeguarding matter, not CIRV
@@ -198,3 +208,165 @@ class SignpostForm(GovukForm):
         field = self.fields["service"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
         field.queryset = services
+
+
+DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+
+
+class ProgrammeAreaForm(GovukForm):
+    postcode_districts = forms.CharField(
+        label="Postcode districts served",
+        help_text="The first part of the postcode, separated by commas or spaces, like CV1, CV2.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter at least one postcode district"},
+    )
+    minimum_age = forms.IntegerField(
+        label="Minimum age",
+        min_value=10,
+        max_value=99,
+        help_text="Age on the date of the referral.",
+        error_messages={
+            "required": "Enter the minimum age",
+            "invalid": "Minimum age must be a whole number, like 14",
+            "min_value": "Minimum age must be 10 or more",
+            "max_value": "Minimum age must be 99 or less",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+    )
+    maximum_age = forms.IntegerField(
+        label="Maximum age (optional)",
+        min_value=10,
+        max_value=99,
+        required=False,
+        error_messages={
+            "invalid": "Maximum age must be a whole number, like 25",
+            "min_value": "Maximum age must be 10 or more",
+            "max_value": "Maximum age must be 99 or less",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+    )
+    required_concerns = forms.MultipleChoiceField(
+        label="Concerns CIRV works with in this area",
+        choices=Concern.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="A referral must have at least one of these. Select none to accept any.",
+    )
+    is_active = forms.BooleanField(
+        label="CIRV takes referrals in this area",
+        required=False,
+        help_text="If not, referrals from here are out of area.",
+    )
+
+    def clean_postcode_districts(self) -> list[str]:
+        typed = self.cleaned_data["postcode_districts"].upper()
+        districts = [d for d in re.split(r"[\s,]+", typed) if d]
+        wrong = [d for d in districts if not DISTRICT.match(d)]
+        if wrong:
+            raise forms.ValidationError(
+                f"These are not postcode districts: {', '.join(wrong)}. Enter districts like CV1"
+            )
+        return sorted(set(districts), key=districts.index)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        low, high = cleaned.get("minimum_age"), cleaned.get("maximum_age")
+        if low is not None and high is not None and high < low:
+            self.add_error(
+                "maximum_age", "Maximum age must be the same as or more than the minimum"
+            )
+        return cleaned
+
+
+class ServiceForm(GovukForm):
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter the service's name"}
+    )
+    provider = forms.ModelChoiceField(
+        label="Provided by",
+        queryset=Agency.objects.none(),
+        empty_label="Select an agency",
+        error_messages={
+            "required": "Select the agency that provides the service",
+            "invalid_choice": "Select an agency from the list",
+        },
+    )
+    areas = forms.ModelMultipleChoiceField(
+        label="Areas it serves",
+        queryset=ProgrammeArea.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    serves_out_of_area = forms.BooleanField(
+        label="Also takes people from outside the programme areas", required=False
+    )
+    minimum_age = forms.IntegerField(
+        label="Youngest age",
+        min_value=0,
+        max_value=99,
+        error_messages={
+            "required": "Enter the youngest age the service takes",
+            "invalid": "Enter a whole number, like 11",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+    )
+    maximum_age = forms.IntegerField(
+        label="Oldest age (optional)",
+        min_value=0,
+        max_value=120,
+        required=False,
+        error_messages={"invalid": "Enter a whole number, like 25"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-2"}),
+    )
+    offers = forms.CharField(
+        label="What it offers",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what the service offers"},
+    )
+    how_to_refer = forms.CharField(
+        label="How to refer",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say how to refer someone to the service"},
+    )
+    is_active = forms.BooleanField(label="In the directory", required=False, initial=True)
+
+    def __init__(self, *args: Any, instance: Service | None = None, **kwargs: Any) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": instance.name,
+                "provider": instance.provider_id,
+                "areas": list(instance.areas.values_list("pk", flat=True)),
+                "serves_out_of_area": instance.serves_out_of_area,
+                "minimum_age": instance.minimum_age,
+                "maximum_age": instance.maximum_age,
+                "offers": instance.offers,
+                "how_to_refer": instance.how_to_refer,
+                "is_active": instance.is_active,
+            }
+        super().__init__(*args, **kwargs)
+        self.instance = instance
+        field = self.fields["provider"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
+        field.queryset = Agency.objects.filter(is_active=True)
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        others = Service.objects.filter(name__iexact=name)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError("A service with this name is already in the directory")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        low, high = cleaned.get("minimum_age"), cleaned.get("maximum_age")
+        if low is not None and high is not None and high < low:
+            self.add_error("maximum_age", "Oldest age must be the same as or more than youngest")
+        if not cleaned.get("areas") and not cleaned.get("serves_out_of_area"):
+            self.add_error(
+                "areas",
+                "Select at least one area, or that it takes people from "
+                "outside the programme areas",
+            )
+        return cleaned

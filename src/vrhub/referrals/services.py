@@ -358,3 +358,65 @@ def referral_mark_repeat(*, referral: Referral, actor: User, earlier: Referral) 
             **_about(referral),
         )
     return referral
+
+
+def programme_area_update(
+    *,
+    actor: User,
+    area: ProgrammeArea,
+    postcode_districts: list[str],
+    minimum_age: int,
+    maximum_age: int | None,
+    required_concerns: list[str],
+    is_active: bool,
+) -> ProgrammeArea:
+    """Change an area's eligibility rules. Referrals already decided keep their decision and
+    the reasons given at the time."""
+    values = {
+        "postcode_districts": postcode_districts,
+        "minimum_age": minimum_age,
+        "maximum_age": maximum_age,
+        "required_concerns": required_concerns,
+        "is_active": is_active,
+    }
+    changed = sorted(k for k, v in values.items() if getattr(area, k) != v)
+    if not changed:
+        return area
+    with transaction.atomic(durable=True):
+        for name in changed:
+            setattr(area, name, values[name])
+        area.save(update_fields=changed)
+        record(
+            action=AuditAction.PROGRAMME_AREA_UPDATED,
+            actor=actor,
+            target_type="programme_area",
+            target_id=area.pk,
+            detail={"changed": changed},
+        )
+    return area
+
+
+def service_save(*, actor: User, service: Service | None, **fields: Any) -> Service:
+    """Add a service to the directory, or change one."""
+    areas = fields.pop("areas")
+    with transaction.atomic(durable=True):
+        if service is None:
+            service = Service.objects.create(**fields)
+            action, changed = AuditAction.SERVICE_CREATED, sorted(fields)
+        else:
+            changed = sorted(k for k, v in fields.items() if getattr(service, k) != v)
+            for name in changed:
+                setattr(service, name, fields[name])
+            service.save()
+            action = AuditAction.SERVICE_UPDATED
+        if set(service.areas.all()) != set(areas):
+            service.areas.set(areas)
+            changed.append("areas")
+        record(
+            action=action,
+            actor=actor,
+            target_type="service",
+            target_id=service.pk,
+            detail={"changed": changed},
+        )
+    return service

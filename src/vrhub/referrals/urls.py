@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import statistics_views, views
+from . import configuration_views, statistics_views, views
 
 
 class ReferenceConverter:
@@ -33,5 +33,14 @@ urlpatterns = [
     path("referrals/upload/", views.upload, name="upload"),
     path("referrals/upload/sent/", views.upload_sent, name="upload-sent"),
     path("referrals/figures/", statistics_views.figures, name="figures"),
+    path("referrals/areas/", configuration_views.areas, name="areas"),
+    path("referrals/areas/<int:area_id>/edit/", configuration_views.area_edit, name="area-edit"),
+    path("referrals/directory/", configuration_views.directory, name="directory"),
+    path("referrals/directory/new/", configuration_views.service_edit, name="service-create"),
+    path(
+        "referrals/directory/<int:service_id>/edit/",
+        configuration_views.service_edit,
+        name="service-edit",
+    ),
     path("referrals/figures/<slug:table>.csv", statistics_views.figures_csv, name="figures-csv"),
 ]
