@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,9 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from knox.models import AuthToken
 
+from vrhub.core.requests import posted, signed_in_user
+
 from . import permissions, selectors, services
 from .forms import AgencyForm, PasswordChangeForm, PasswordSetForm, SignInForm, UserForm
-from .models import Role, User
+from .models import Role
 from .permissions import Capability, require
 
 LOCKED_MESSAGE = (
@@ -30,20 +32,9 @@ INVALID_MESSAGE = (
 )
 
 
-def _posted(request: HttpRequest) -> QueryDict | None:
-    """The submitted data, or None for a GET: an empty submission is still a submission."""
-    return request.POST if request.method == "POST" else None
-
-
 def _add_problems(form: Form, refused: services.ChangeRefused) -> None:
     for field, message in refused.problems.items():
         form.add_error(field if field in form.fields else None, message)
-
-
-def _me(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
-    return user
 
 
 @login_not_required
@@ -53,7 +44,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:home")
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    form = SignInForm(_posted(request))
+    form = SignInForm(posted(request))
     if request.method == "POST" and form.is_valid():
         outcome = services.sign_in(
             request=request,
@@ -87,7 +78,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def account(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = signed_in_user(request)
     return render(
         request,
         "accounts/account.html",
@@ -99,8 +90,8 @@ def account(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     from django.contrib.auth import update_session_auth_hash
 
-    user = _me(request)
-    form = PasswordChangeForm(_posted(request), user=user)
+    user = signed_in_user(request)
+    form = PasswordChangeForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         services.password_change(user=user, new_password=form.cleaned_data["new_password"])
         update_session_auth_hash(request, user)
@@ -112,7 +103,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @require_POST
 @never_cache
 def api_token_issue(request: HttpRequest) -> HttpResponse:
-    user = _me(request)
+    user = signed_in_user(request)
     key = services.api_token_issue(user=user)
     # Shown once on this response; never put in a URL, a message store or a log.
     return render(request, "accounts/api_token.html", {"key": key})
@@ -120,7 +111,7 @@ def api_token_issue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def api_token_revoke(request: HttpRequest) -> HttpResponse:
-    services.api_token_revoke(user=_me(request))
+    services.api_token_revoke(user=signed_in_user(request))
     messages.success(request, "Your API token has been revoked")
     return redirect("accounts:account")
 
@@ -131,7 +122,7 @@ def api_token_revoke(request: HttpRequest) -> HttpResponse:
 @require(Capability.MANAGE_AGENCIES)
 @require_safe
 def agency_list(request: HttpRequest) -> HttpResponse:
-    actor = _me(request)
+    actor = signed_in_user(request)
     return render(
         request,
         "accounts/agency_list.html",
@@ -145,10 +136,10 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 @require(Capability.MANAGE_AGENCIES)
 @require_http_methods(["GET", "POST"])
 def agency_create(request: HttpRequest) -> HttpResponse:
-    actor = _me(request)
+    actor = signed_in_user(request)
     if not permissions.can_create_agencies(actor):
         raise permissions.deny(actor, target_type="agency", target_id="new", reason="not_host")
-    form = AgencyForm(_posted(request))
+    form = AgencyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         agency = services.agency_create(
             actor=actor,
@@ -164,7 +155,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
 @require(Capability.MANAGE_AGENCIES)
 @require_safe
 def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
-    actor = _me(request)
+    actor = signed_in_user(request)
     agency = permissions.access_agency(actor, agency_id)
     return render(
         request,
@@ -176,9 +167,9 @@ def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
 @require(Capability.MANAGE_AGENCIES)
 @require_http_methods(["GET", "POST"])
 def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
-    actor = _me(request)
+    actor = signed_in_user(request)
     agency = permissions.access_agency(actor, agency_id)
-    form = AgencyForm(_posted(request), instance=agency)
+    form = AgencyForm(posted(request), instance=agency)
     if request.method == "POST" and form.is_valid():
         try:
             services.agency_update(actor=actor, agency=agency, **form.cleaned_data)
@@ -196,7 +187,7 @@ def agency_edit(request: HttpRequest, agency_id: int) -> HttpResponse:
 @require(Capability.MANAGE_USERS)
 @require_safe
 def user_list(request: HttpRequest) -> HttpResponse:
-    actor = _me(request)
+    actor = signed_in_user(request)
     page = Paginator(selectors.user_list(actor=actor), 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page})
 
@@ -204,9 +195,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @require(Capability.MANAGE_USERS)
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    actor = _me(request)
+    actor = signed_in_user(request)
     form = UserForm(
-        _posted(request), agencies=permissions.administrable_agencies(actor), actor=actor
+        posted(request), agencies=permissions.administrable_agencies(actor), actor=actor
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -230,7 +221,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require(Capability.MANAGE_USERS)
 @require_safe
 def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _me(request)
+    actor = signed_in_user(request)
     user = permissions.access_user(actor, user_id)
     return render(request, "accounts/user_detail.html", {"account": user})
 
@@ -238,10 +229,10 @@ def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 @require(Capability.MANAGE_USERS)
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _me(request)
+    actor = signed_in_user(request)
     user = permissions.access_user(actor, user_id)
     form = UserForm(
-        _posted(request),
+        posted(request),
         agencies=permissions.administrable_agencies(actor),
         actor=actor,
         instance=user,
@@ -268,7 +259,7 @@ def user_edit(request: HttpRequest, user_id: int) -> HttpResponse:
 @require(Capability.MANAGE_USERS)
 @require_POST
 def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _me(request)
+    actor = signed_in_user(request)
     user = permissions.access_user(actor, user_id)
     services.user_unlock(actor=actor, user=user)
     messages.success(request, f"{user.full_name}'s account has been unlocked")
@@ -279,11 +270,11 @@ def user_unlock(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 def user_password_set(request: HttpRequest, user_id: int) -> HttpResponse:
-    actor = _me(request)
+    actor = signed_in_user(request)
     user = permissions.access_user(actor, user_id)
     if user.pk == actor.pk:
         return redirect("accounts:password-change")
-    form = PasswordSetForm(_posted(request), user=user)
+    form = PasswordSetForm(posted(request), user=user)
     if request.method == "POST" and form.is_valid():
         services.user_password_set(
             actor=actor, user=user, new_password=form.cleaned_data["new_password"]

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vrhub.accounts import permissions
-from vrhub.accounts.models import User
 from vrhub.accounts.permissions import Capability, api_permission
+from vrhub.core.requests import signed_in_user
 
 from . import selectors, services
 from .models import Referral
@@ -42,12 +42,6 @@ _SUMMARY_FIELDS = (
     "referring_agency__name",
     "referring_agency__kind",
 )
-
-
-def _me(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - the permission classes guarantee it
-    return user
 
 
 def _status(request: Request, referral: Referral) -> dict[str, Any]:
@@ -110,7 +104,9 @@ class ReferralListApi(APIView):
             eligibility=q.get("eligibility", ""),
             area_id=q.get("area"),
         )
-        referrals = selectors.queue(actor=_me(request), criteria=criteria).only(*_SUMMARY_FIELDS)
+        referrals = selectors.queue(actor=signed_in_user(request), criteria=criteria).only(
+            *_SUMMARY_FIELDS
+        )
         limit, offset = q["limit"], q["offset"]
         page = {
             "count": referrals.count(),
@@ -146,7 +142,7 @@ class ReferralListApi(APIView):
         tags=["Referrals"],
     )
     def post(self, request: Request) -> Response:
-        me = _me(request)
+        me = signed_in_user(request)
         answers = ReferralAnswersSerializer(data=request.data)
         valid = answers.is_valid()
         key, key_errors = _idempotency_key(request)
@@ -187,7 +183,7 @@ class ReferralApi(APIView):
         tags=["Referrals"],
     )
     def get(self, request: Request, reference: str) -> Response:
-        me = _me(request)
+        me = signed_in_user(request)
         referral = permissions.access_referral(me, reference, whole=False)
         services.referral_viewed(referral=referral, actor=me, status_only=True)
         return Response(ReferralStatusSerializer(_status(request, referral)).data)

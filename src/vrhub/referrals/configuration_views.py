@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from vrhub.accounts.models import User
 from vrhub.accounts.permissions import Capability, require
+from vrhub.core.requests import posted, signed_in_user
 
 from . import services
 from .forms import ProgrammeAreaForm, ServiceForm
 from .models import Concern, ProgrammeArea, Service
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
-
-
-def _me(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101
-    return user
 
 
 @require(Capability.CONFIGURE_REFERRALS)
@@ -42,7 +32,7 @@ def area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
     # Areas are the partnership's own settings, not any agency's records: no agency scope.
     area = get_object_or_404(ProgrammeArea, pk=area_id)
     form = ProgrammeAreaForm(
-        _posted(request),
+        posted(request),
         initial={
             "postcode_districts": ", ".join(area.postcode_districts),
             "minimum_age": area.minimum_age,
@@ -52,7 +42,9 @@ def area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        services.programme_area_update(actor=_me(request), area=area, **form.cleaned_data)
+        services.programme_area_update(
+            actor=signed_in_user(request), area=area, **form.cleaned_data
+        )
         messages.success(request, f"The eligibility rules for {area.name} have been saved")
         return redirect("referrals:areas")
     return render(request, "referrals/area_form.html", {"form": form, "area": area})
@@ -69,9 +61,11 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def service_edit(request: HttpRequest, service_id: int | None = None) -> HttpResponse:
     service = get_object_or_404(Service, pk=service_id) if service_id is not None else None
-    form = ServiceForm(_posted(request), instance=service)
+    form = ServiceForm(posted(request), instance=service)
     if request.method == "POST" and form.is_valid():
-        saved = services.service_save(actor=_me(request), service=service, **form.cleaned_data)
+        saved = services.service_save(
+            actor=signed_in_user(request), service=service, **form.cleaned_data
+        )
         messages.success(request, f"{saved.name} has been saved in the directory")
         return redirect("referrals:directory")
     return render(request, "referrals/service_form.html", {"form": form, "service": service})

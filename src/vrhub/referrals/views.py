@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -17,22 +17,13 @@ from vrhub.accounts import permissions
 from vrhub.accounts.models import User
 from vrhub.accounts.permissions import Capability, require
 from vrhub.core.forms import GovukForm
+from vrhub.core.requests import posted, signed_in_user
 
 from . import bulk, journey, selectors, services
 from .forms import SignpostForm
 from .models import Eligibility, ProgrammeArea, Referral, ReferralStatus
 
 QUEUE_PAGE_SIZE = 50
-
-
-def _me(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101 - LoginRequiredMiddleware guarantees it
-    return user
-
-
-def _posted(request: HttpRequest) -> QueryDict | None:
-    return request.POST if request.method == "POST" else None
 
 
 # The referrer's journey.
@@ -43,7 +34,7 @@ def _posted(request: HttpRequest) -> QueryDict | None:
 def start(request: HttpRequest) -> HttpResponse:
     """'Before you start', then a new draft on 'Start now'."""
     if request.method == "POST":
-        referral = services.referral_start(referrer=_me(request))
+        referral = services.referral_start(referrer=signed_in_user(request))
         return redirect("referrals:step", reference=referral.reference, slug=journey.STEPS[0].slug)
     return render(request, "referrals/start.html")
 
@@ -51,7 +42,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @require(Capability.MAKE_REFERRALS)
 @require_safe
 def mine(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.my_referrals(actor=_me(request)), 50).get_page(
+    page = Paginator(selectors.my_referrals(actor=signed_in_user(request)), 50).get_page(
         request.GET.get("page")
     )
     return render(request, "referrals/mine.html", {"page": page})
@@ -67,14 +58,14 @@ def _initial(referral: Referral, step: journey.Step) -> dict[str, Any]:
 @require(Capability.MAKE_REFERRALS)
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
-    me = _me(request)
+    me = signed_in_user(request)
     referral = permissions.access_draft(me, reference)
     current = journey.BY_SLUG.get(slug)
     if current is None:
         raise permissions.deny(
             me, target_type="referral", target_id=reference, reason="no_such_question"
         )
-    form: GovukForm = current.form(_posted(request), initial=_initial(referral, current))
+    form: GovukForm = current.form(posted(request), initial=_initial(referral, current))
     if request.method == "POST" and form.is_valid():
         services.referral_save_answers(referral=referral, actor=me, answers=form.cleaned_data)
         if slug == "immediate-risk" and form.cleaned_data["immediate_risk"]:
@@ -107,7 +98,7 @@ def step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
 @require_safe
 def safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
     """The interruption when a person is at immediate risk: act now, then finish the referral."""
-    referral = permissions.access_draft(_me(request), reference)
+    referral = permissions.access_draft(signed_in_user(request), reference)
     following = journey.next_step(journey.BY_SLUG["immediate-risk"])
     assert following is not None  # noqa: S101
     return render(request, "referrals/safeguarding.html", {"referral": referral, "next": following})
@@ -116,7 +107,7 @@ def safeguarding(request: HttpRequest, reference: str) -> HttpResponse:
 @require(Capability.MAKE_REFERRALS)
 @require_http_methods(["GET", "POST"])
 def check(request: HttpRequest, reference: str) -> HttpResponse:
-    me = _me(request)
+    me = signed_in_user(request)
     referral = permissions.access_draft(me, reference)
     problems: dict[str, str] = {}
     if request.method == "POST":
@@ -141,7 +132,7 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
 @require(Capability.MAKE_REFERRALS)
 @require_safe
 def sent(request: HttpRequest, reference: str) -> HttpResponse:
-    me = _me(request)
+    me = signed_in_user(request)
     referral = permissions.access_referral(me, reference, whole=False)
     if referral.referred_by_id != me.pk:
         raise permissions.deny(
@@ -155,7 +146,7 @@ def sent(request: HttpRequest, reference: str) -> HttpResponse:
 def status(request: HttpRequest, reference: str) -> HttpResponse:
     """What a referrer may still see once a referral has left them: its status, and where it
     was sent if CIRV could not take it."""
-    me = _me(request)
+    me = signed_in_user(request)
     referral = permissions.access_referral(me, reference, whole=False)
     services.referral_viewed(referral=referral, actor=me, status_only=True)
     return render(
@@ -176,7 +167,7 @@ def status(request: HttpRequest, reference: str) -> HttpResponse:
 @require(Capability.WORK_REFERRALS)
 @require_safe
 def queue(request: HttpRequest) -> HttpResponse:
-    me = _me(request)
+    me = signed_in_user(request)
     wanted = request.GET.get("status", ReferralStatus.NEW)
     if wanted not in {str(s) for s in selectors.QUEUE_STATUSES}:
         wanted = ReferralStatus.NEW
@@ -213,7 +204,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require(Capability.WORK_REFERRALS)
 @require_safe
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    me = _me(request)
+    me = signed_in_user(request)
     referral = permissions.access_referral(me, reference)
     services.referral_viewed(referral=referral, actor=me)
     return _render_detail(request, referral)
@@ -249,7 +240,7 @@ def _render_detail(
 @require(Capability.WORK_REFERRALS)
 @require_POST
 def decide(request: HttpRequest, reference: str) -> HttpResponse:
-    me = _me(request)
+    me = signed_in_user(request)
     referral = permissions.access_referral(me, reference)
     decision = request.POST.get("decision", "")
     if decision not in ("accept", "request_information", "withdraw"):
@@ -267,7 +258,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 def signpost(request: HttpRequest, reference: str) -> HttpResponse:
     from .models import Service
 
-    me = _me(request)
+    me = signed_in_user(request)
     referral = permissions.access_referral(me, reference)
     form = SignpostForm(request.POST, services=Service.objects.filter(is_active=True))
     if not form.is_valid():
@@ -285,7 +276,7 @@ def signpost(request: HttpRequest, reference: str) -> HttpResponse:
 @require(Capability.WORK_REFERRALS)
 @require_POST
 def mark_repeat(request: HttpRequest, reference: str) -> HttpResponse:
-    me = _me(request)
+    me = signed_in_user(request)
     referral = permissions.access_referral(me, reference)
     if referral.possibly_known_as is None:
         return _render_detail(
@@ -311,7 +302,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _upload(request: HttpRequest, handler: bulk.InMemoryUpload) -> HttpResponse:
-    me = _me(request)
+    me = signed_in_user(request)
     if request.method == "GET":
         bulk.forget(request.session)  # starting again: drop rows held from an earlier file
         return _upload_page(request, bulk.UploadForm())
