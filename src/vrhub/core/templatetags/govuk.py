@@ -16,7 +16,9 @@ def govuk_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
     for form in forms_:
         if not form or not form.is_bound:
             continue
-        for name, messages in form.errors.items():
+        # In the order of the page: errors about the whole form first, then field by field.
+        order = {name: position for position, name in enumerate(form.fields)}
+        for name, messages in sorted(form.errors.items(), key=lambda e: order.get(e[0], -1)):
             target = error_target_id(form, None if name == "__all__" else name)
             errors.extend((target, str(m)) for m in messages)
     return {"errors": errors}
