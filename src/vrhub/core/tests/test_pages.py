@@ -163,4 +163,10 @@ def test_the_error_summary_follows_the_order_of_the_page(make_user, client_for):
     response = client_for(admin).post("/manage/users/new/", {"password": "x"})
     summary = response.text.split("govuk-error-summary__list")[1].split("</ul>")[0]
     links = [line.split('href="#')[1].split('"')[0] for line in summary.split("<li>")[1:]]
-    assert links == ["id_full_name", "id_email", "id_agency", "id_roles_0", "id_password"]
+    assert list(dict.fromkeys(links)) == [
+        "id_full_name",
+        "id_email",
+        "id_agency",
+        "id_roles_0",
+        "id_password",
+    ]
