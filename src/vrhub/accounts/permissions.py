@@ -210,8 +210,11 @@ def audit_filter_choices(user: User) -> tuple[QuerySet[Agency], QuerySet[User]]:
     return agencies, User.objects.filter(agency__in=agencies).order_by("full_name")
 
 
-# Roles that give partnership-wide reach over people's data or its administration.
-PARTNERSHIP_ROLES = frozenset({Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER})
+# Roles that give partnership-wide reach over people's data or its administration: the CIRV
+# team (caseworkers, programme managers) reads every referral.
+PARTNERSHIP_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER, Role.CASEWORKER, Role.PROGRAMME_MANAGER}
+)
 
 
 def grantable_roles(user: User) -> frozenset[Role]:

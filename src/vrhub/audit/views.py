@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from vrhub.accounts import permissions
 from vrhub.accounts.models import User
 from vrhub.accounts.permissions import Capability, require
+from vrhub.core.spreadsheets import safe_cell
 
 from .forms import AuditFilterForm
 from .models import AuditEvent
@@ -69,12 +70,6 @@ def trail(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -95,7 +90,7 @@ def trail_export(request: HttpRequest) -> HttpResponseBase:
         yield writer.writerow(CSV_HEADER)
         for e in events.iterator(chunk_size=2000):
             yield writer.writerow(
-                _cell(v)
+                safe_cell(v)
                 for v in (
                     e.occurred_at.astimezone(UTC).isoformat(timespec="seconds"),
                     e.actor.full_name if e.actor else "Unknown account",

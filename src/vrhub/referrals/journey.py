@@ -44,18 +44,6 @@ def next_step(step: Step) -> Step | None:
     return STEPS[index + 1] if index + 1 < len(STEPS) else None
 
 
-def first_unanswered(referral: Referral) -> Step | None:
-    from .services import REQUIRED_ANSWERS
-
-    for step in STEPS:
-        if any(
-            name in REQUIRED_ANSWERS and getattr(referral, name) in (None, "", [])
-            for name in step.fields
-        ):
-            return step
-    return None
-
-
 def _labels(choices: type[Any], values: list[str]) -> str:
     """Labels in the order the question lists them, whatever order they were stored in."""
     order = [c.value for c in choices]

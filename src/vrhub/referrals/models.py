@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 
 
 class Concern(models.TextChoices):
@@ -219,10 +221,18 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [
-            models.Index(fields=["status", "-submitted_at"], name="referral_queue"),
-            models.Index(fields=["referred_by", "-created_at"], name="referral_referrer"),
+            # The queue: immediate risk first, then urgent, then the newest.
             models.Index(
-                fields=["last_name", "first_name", "date_of_birth"], name="referral_person"
+                "status",
+                F("immediate_risk").desc(),
+                F("urgency").desc(),
+                F("submitted_at").desc(),
+                name="referral_queue_order",
+            ),
+            models.Index(fields=["referred_by", "-created_at"], name="referral_referrer"),
+            # "Possibly already known": the same names, whatever their case, and date of birth.
+            models.Index(
+                Lower("last_name"), Lower("first_name"), "date_of_birth", name="referral_person"
             ),
         ]
         constraints = [

@@ -33,7 +33,10 @@ def queue(*, actor: User, criteria: QueueFilter) -> QuerySet[Referral]:
         referrals = referrals.filter(area_id=criteria.area_id)
     if criteria.urgent_only:
         referrals = referrals.filter(Q(urgency="urgent") | Q(immediate_risk=True))
-    return referrals.order_by("-submitted_at", "-id")
+    # Immediate risk first, then urgent, then the newest: the order the team works in.
+    return referrals.order_by(
+        F("immediate_risk").desc(nulls_last=True), "-urgency", "-submitted_at", "-id"
+    )
 
 
 def queue_counts(*, actor: User) -> dict[str, int]:
@@ -48,14 +51,12 @@ def queue_counts(*, actor: User) -> dict[str, int]:
 
 def my_referrals(*, actor: User) -> QuerySet[Referral]:
     """Drafts first (there is still something to do), then the newest sent."""
-    return (
-        Referral.objects.filter(referred_by=actor)
-        .prefetch_related("onward__service")
-        .order_by(F("submitted_at").desc(nulls_first=True), "-created_at", "-id")
+    return Referral.objects.filter(referred_by=actor).order_by(
+        F("submitted_at").desc(nulls_first=True), "-created_at", "-id"
     )
 
 
-def suggested_services(referral: Referral) -> list[Service]:
+def suggested_services(referral: Referral) -> QuerySet[Service]:
     """Services that fit the person: their area (or out of area), and their age."""
     services = Service.objects.filter(is_active=True).select_related("provider")
     if referral.eligibility == Eligibility.OUT_OF_AREA or referral.area is None:
@@ -67,4 +68,4 @@ def suggested_services(referral: Referral) -> list[Service]:
         services = services.filter(minimum_age__lte=age).filter(
             Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
         )
-    return list(services.distinct())
+    return services.distinct()

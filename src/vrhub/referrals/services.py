@@ -5,11 +5,14 @@ or the logs: events name the fields that changed, not their values."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from vrhub.accounts.models import User
@@ -81,6 +84,15 @@ def _about(referral: Referral) -> dict[str, Any]:
     }
 
 
+def _lock(referral: Referral, *, allowed: Iterable[str], problem: dict[str, str]) -> Referral:
+    """Re-read the referral under a row lock inside the caller's transaction and check its
+    status there, so two people (or a double click) cannot both move it on."""
+    fresh = Referral.objects.select_for_update().get(pk=referral.pk)
+    if fresh.status not in set(allowed):
+        raise ReferralRefused(problem)
+    return fresh
+
+
 def referral_start(*, referrer: User) -> Referral:
     """A new draft referral, kept until its author submits it."""
     with transaction.atomic(durable=True):
@@ -131,9 +143,11 @@ def _possibly_known(referral: Referral) -> Referral | None:
     return (
         Referral.objects.exclude(pk=referral.pk)
         .exclude(status=ReferralStatus.DRAFT)
+        .annotate(last=Lower("last_name"), first=Lower("first_name"))  # as the index has them
         .filter(
-            first_name__iexact=referral.first_name,
-            last_name__iexact=referral.last_name,
+            # Lowered by the database on both sides, so accents fold the same way.
+            last=Lower(Value(referral.last_name)),
+            first=Lower(Value(referral.first_name)),
             date_of_birth=referral.date_of_birth,
         )
         .order_by("submitted_at")
@@ -179,13 +193,18 @@ def _areas() -> list[ProgrammeArea]:
 
 def referral_submit(*, referral: Referral, actor: User, on: date | None = None) -> Referral:
     """Send a completed draft."""
-    if referral.status != ReferralStatus.DRAFT:
-        raise ReferralRefused({"status": "This referral has already been sent"})
     problems = missing_answers(referral)
     if problems:
         raise ReferralRefused(problems)
     with transaction.atomic(durable=True):
-        return _submit(referral, actor=actor, on=on or timezone.localdate(), areas=_areas())
+        draft = _lock(
+            referral,
+            allowed=[ReferralStatus.DRAFT],
+            problem={"status": "This referral has already been sent"},
+        )
+        sent = _submit(draft, actor=actor, on=on or timezone.localdate(), areas=_areas())
+    referral.refresh_from_db()
+    return sent
 
 
 @dataclass(frozen=True)
@@ -286,7 +305,7 @@ def referral_viewed(*, referral: Referral, actor: User, status_only: bool = Fals
 
 
 # The caseworker's decisions, and the statuses each may be taken from.
-_DECISIONS: dict[str, tuple[ReferralStatus, frozenset[str]]] = {
+DECISIONS: dict[str, tuple[ReferralStatus, frozenset[str]]] = {
     "accept": (
         ReferralStatus.AWAITING_TRIAGE,
         frozenset({ReferralStatus.NEW, ReferralStatus.AWAITING_INFORMATION}),
@@ -307,56 +326,74 @@ _DECISIONS: dict[str, tuple[ReferralStatus, frozenset[str]]] = {
 
 def referral_decide(*, referral: Referral, actor: User, decision: str) -> Referral:
     """Move a referral on: accept it for triage, ask the referrer for more, or withdraw it."""
-    to_status, allowed_from = _DECISIONS[decision]
-    if referral.status not in allowed_from:
-        raise ReferralRefused({"decision": "This decision cannot be made at this stage"})
+    to_status, allowed_from = DECISIONS[decision]
     if decision == "accept" and referral.eligibility != Eligibility.ELIGIBLE:
         raise ReferralRefused(
             {"decision": "Only an eligible referral can go to triage: signpost it instead"}
         )
     with transaction.atomic(durable=True):
-        previous = referral.status
-        referral.status = to_status
-        referral.save(update_fields=["status", "updated_at"])
+        fresh = _lock(
+            referral,
+            allowed=allowed_from,
+            problem={"decision": "This decision cannot be made at this stage"},
+        )
+        previous = fresh.status
+        fresh.status = to_status
+        fresh.save(update_fields=["status", "updated_at"])
         record(
             action=AuditAction.REFERRAL_DECIDED,
             actor=actor,
             detail={"decision": decision, "from": previous, "to": str(to_status)},
-            **_about(referral),
+            **_about(fresh),
         )
+    referral.status = to_status
     return referral
 
 
 def referral_signpost(*, referral: Referral, actor: User, service: Service) -> OnwardReferral:
     """Record where a referral CIRV cannot take was sent; the referrer sees it in the status."""
-    if referral.status not in (ReferralStatus.NEW, ReferralStatus.AWAITING_INFORMATION):
-        raise ReferralRefused({"service": "This referral has already been decided"})
-    with transaction.atomic(durable=True):
-        onward = OnwardReferral.objects.create(
-            referral=referral, service=service, recorded_by=actor
+    if referral.eligibility == Eligibility.ELIGIBLE:
+        raise ReferralRefused(
+            {"service": "This referral is eligible for CIRV: accept it for triage instead"}
         )
-        referral.status = ReferralStatus.SIGNPOSTED
-        referral.save(update_fields=["status", "updated_at"])
+    with transaction.atomic(durable=True):
+        fresh = _lock(
+            referral,
+            allowed=[ReferralStatus.NEW, ReferralStatus.AWAITING_INFORMATION],
+            problem={"service": "This referral has already been decided"},
+        )
+        onward = OnwardReferral.objects.create(referral=fresh, service=service, recorded_by=actor)
+        fresh.status = ReferralStatus.SIGNPOSTED
+        fresh.save(update_fields=["status", "updated_at"])
         record(
             action=AuditAction.REFERRAL_SIGNPOSTED,
             actor=actor,
             detail={"service_id": service.pk},
-            **_about(referral),
+            **_about(fresh),
         )
+    referral.status = ReferralStatus.SIGNPOSTED
     return onward
 
 
 def referral_mark_repeat(*, referral: Referral, actor: User, earlier: Referral) -> Referral:
     """A caseworker confirms this referral is of the same person as an earlier one."""
     with transaction.atomic(durable=True):
-        referral.repeat_of = earlier
-        referral.save(update_fields=["repeat_of", "updated_at"])
+        fresh = _lock(
+            referral,
+            allowed=[s for s in ReferralStatus if s != ReferralStatus.DRAFT],
+            problem={"repeat": "This referral cannot be linked"},
+        )
+        if fresh.repeat_of_id is not None:
+            raise ReferralRefused({"repeat": "This referral is already linked as a repeat"})
+        fresh.repeat_of = earlier
+        fresh.save(update_fields=["repeat_of", "updated_at"])
         record(
             action=AuditAction.REFERRAL_REPEAT_MARKED,
             actor=actor,
             detail={"earlier": earlier.reference},
-            **_about(referral),
+            **_about(fresh),
         )
+    referral.repeat_of = earlier
     return referral
 
 

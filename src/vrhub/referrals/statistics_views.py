@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from vrhub.accounts.permissions import Capability, require
+from vrhub.core.spreadsheets import safe_cell
 
 from . import statistics
 
@@ -31,5 +32,5 @@ def figures_csv(request: HttpRequest, table: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="referrals-{table}-{stamp}.csv"'
     writer = csv.writer(response)
     writer.writerow(chosen.headers)
-    writer.writerows(chosen.rows)
+    writer.writerows([safe_cell(cell) for cell in row] for row in chosen.rows)
     return response

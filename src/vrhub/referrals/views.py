@@ -74,6 +74,7 @@ def step(request: HttpRequest, reference: str, slug: str) -> HttpResponse:
         if request.GET.get("return") == "check" or following is None:
             return redirect("referrals:check", reference=reference)
         return redirect("referrals:step", reference=reference, slug=following.slug)
+    services.referral_viewed(referral=referral, actor=me)
     position = journey.STEPS.index(current)
     back = (
         reverse("referrals:step", args=[reference, journey.STEPS[position - 1].slug])
@@ -117,6 +118,7 @@ def check(request: HttpRequest, reference: str) -> HttpResponse:
             problems = refused.problems
         else:
             return redirect("referrals:sent", reference=reference)
+    services.referral_viewed(referral=referral, actor=me)
     missing = [
         (message, journey.STEP_OF_FIELD[name])
         for name, message in problems.items()
@@ -148,7 +150,9 @@ def status(request: HttpRequest, reference: str) -> HttpResponse:
     was sent if CIRV could not take it."""
     me = signed_in_user(request)
     referral = permissions.access_referral(me, reference, whole=False)
-    services.referral_viewed(referral=referral, actor=me, status_only=True)
+    services.referral_viewed(
+        referral=referral, actor=me, status_only=not referral.at_referral_stage
+    )
     return render(
         request,
         "referrals/status.html",
@@ -206,7 +210,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
     me = signed_in_user(request)
     referral = permissions.access_referral(me, reference)
-    services.referral_viewed(referral=referral, actor=me)
     return _render_detail(request, referral)
 
 
@@ -217,11 +220,11 @@ def _render_detail(
     problem: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The caseworker's record of a referral; every showing of it is audited."""
+    services.referral_viewed(referral=referral, actor=signed_in_user(request))
     suggested = selectors.suggested_services(referral)
     if signpost is None:
-        from .models import Service
-
-        signpost = SignpostForm(services=Service.objects.filter(pk__in=[s.pk for s in suggested]))
+        signpost = SignpostForm(services=suggested)
     return render(
         request,
         "referrals/detail.html",
@@ -243,7 +246,7 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     me = signed_in_user(request)
     referral = permissions.access_referral(me, reference)
     decision = request.POST.get("decision", "")
-    if decision not in ("accept", "request_information", "withdraw"):
+    if decision not in services.DECISIONS:
         return _render_detail(request, referral, problem="Choose a decision", status=400)
     try:
         services.referral_decide(referral=referral, actor=me, decision=decision)
@@ -256,11 +259,10 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
 @require(Capability.WORK_REFERRALS)
 @require_POST
 def signpost(request: HttpRequest, reference: str) -> HttpResponse:
-    from .models import Service
-
     me = signed_in_user(request)
     referral = permissions.access_referral(me, reference)
-    form = SignpostForm(request.POST, services=Service.objects.filter(is_active=True))
+    # Only the services that fit this person can be chosen.
+    form = SignpostForm(request.POST, services=selectors.suggested_services(referral))
     if not form.is_valid():
         return _render_detail(request, referral, signpost=form, status=400)
     try:
@@ -282,13 +284,17 @@ def mark_repeat(request: HttpRequest, reference: str) -> HttpResponse:
         return _render_detail(
             request, referral, problem="There is no earlier referral to link", status=400
         )
-    services.referral_mark_repeat(referral=referral, actor=me, earlier=referral.possibly_known_as)
+    try:
+        services.referral_mark_repeat(
+            referral=referral, actor=me, earlier=referral.possibly_known_as
+        )
+    except services.ReferralRefused as refused:
+        return _render_detail(request, referral, problem=str(refused), status=400)
     messages.success(request, f"Recorded as a repeat referral of {referral.possibly_known_as}")
     return redirect("referrals:detail", reference=reference)
 
 
-# Referrals sent in a CSV file by an agency's administrator. These imports belong at the top of
-# the file: they sit here only while another change is editing it.
+# Referrals sent in a CSV file by an agency's administrator.
 
 
 @csrf_exempt  # checked by _upload, once the file is set to be read into memory, not to disk

@@ -373,7 +373,10 @@ def test_a_new_agency_is_active_and_inactive_agencies_get_no_new_users(admin, cl
     assert "West Midlands Police" not in response.text
 
 
-@pytest.mark.parametrize("role", [Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR])
+@pytest.mark.parametrize(
+    "role",
+    [Role.DATA_PROTECTION_OFFICER, Role.ADMINISTRATOR, Role.CASEWORKER, Role.PROGRAMME_MANAGER],
+)
 def test_only_the_host_gives_roles_that_oversee_others(
     police_admin, client_for, make_user, police, role
 ):

@@ -13,7 +13,7 @@ from vrhub.accounts.models import Role
 from vrhub.audit.models import AuditAction, AuditEvent
 from vrhub.referrals import services
 from vrhub.referrals.eligibility import age_on
-from vrhub.referrals.models import Eligibility, OnwardReferral, ReferralStatus
+from vrhub.referrals.models import Eligibility, OnwardReferral, ProgrammeArea, ReferralStatus
 from vrhub.referrals.tests.factories import complete_answers
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +62,9 @@ def test_queue_filters(referrer, caseworker, client_for, coventry_area):
 
 
 def test_the_queue_costs_the_same_queries_however_many_referrals(
-    referrer, caseworker, client_for, coventry_area
+    referrer, caseworker, client_for, coventry_area, police, make_user
 ):
+    other_referrer = make_user(Role.REFERRER, agency=police)
     client = client_for(caseworker)
 
     def count() -> int:
@@ -73,8 +74,12 @@ def test_the_queue_costs_the_same_queries_however_many_referrals(
 
     _refer(referrer)
     few = count()
-    for _ in range(30):
-        _refer(referrer, postcode="B6 4AA")
+    ProgrammeArea.objects.create(
+        name="Wolverhampton", local_authority=police, postcode_districts=["WV1"]
+    )
+    for n in range(30):
+        who = [referrer, other_referrer][n % 2]
+        _refer(who, postcode=["CV2 4AB", "WV1 1AA", "B6 4AA"][n % 3])
     assert count() == few
 
 
@@ -107,7 +112,14 @@ def test_accepting_moves_an_eligible_referral_to_triage_and_the_referrer_sees_on
     page = referrer_client.get(status_url)
     assert "Eligible, awaiting triage" in page.text
     assert "Jayden Clarke" not in page.text
-    assert AuditEvent.objects.filter(action=AuditAction.REFERRAL_STATUS_VIEWED).count() == 2
+    # Seen whole while at the referral stage, then only its status: each recorded as such.
+    seen = AuditEvent.objects.filter(actor=referrer, target_id=referral.reference)
+    assert [e.action for e in seen.order_by("id")] == [
+        AuditAction.REFERRAL_STARTED,
+        AuditAction.REFERRAL_SUBMITTED,
+        AuditAction.REFERRAL_VIEWED,
+        AuditAction.REFERRAL_STATUS_VIEWED,
+    ]
 
 
 def test_an_ineligible_referral_cannot_go_to_triage(
@@ -172,3 +184,80 @@ def test_another_referrer_cannot_see_a_referral(referrer, make_user, client_for,
     response = client_for(stranger).get(reverse("referrals:status", args=[referral.reference]))
     assert response.status_code == 404
     assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, actor=stranger).exists()
+
+
+def test_an_eligible_referral_cannot_be_signposted_nor_to_a_service_that_does_not_fit(
+    referrer, caseworker, client_for, directory
+):
+    eligible = _refer(referrer)
+    client = client_for(caseworker)
+    response = client.post(
+        reverse("referrals:signpost", args=[eligible.reference]),
+        {"service": directory["early_help"].pk},
+    )
+    assert response.status_code == 400
+    assert "eligible for CIRV: accept it for triage instead" in response.text
+    too_young = _refer(referrer, date_of_birth=date(2013, 6, 1))
+    adults_only = client.post(
+        reverse("referrals:signpost", args=[too_young.reference]),
+        {"service": directory["adults"].pk},
+    )
+    assert adults_only.status_code == 400
+    assert "Select a service from the list" in adults_only.text
+    for referral in (eligible, too_young):
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.NEW
+
+
+def test_a_decision_already_taken_elsewhere_is_not_taken_twice(referrer, caseworker, coventry_area):
+    referral = _refer(referrer)
+    stale = type(referral).objects.get(pk=referral.pk)  # another caseworker's open page
+    services.referral_decide(referral=referral, actor=caseworker, decision="withdraw")
+    with pytest.raises(services.ReferralRefused):
+        services.referral_decide(referral=stale, actor=caseworker, decision="accept")
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
+    decided = AuditEvent.objects.filter(action=AuditAction.REFERRAL_DECIDED)
+    assert decided.count() == 1
+
+
+def test_a_repeat_is_recorded_once(referrer, caseworker, client_for, coventry_area):
+    _refer(referrer)
+    second = _refer(referrer)
+    client = client_for(caseworker)
+    client.post(reverse("referrals:repeat", args=[second.reference]))
+    again = client.post(reverse("referrals:repeat", args=[second.reference]))
+    assert again.status_code == 400
+    assert "already linked" in again.text
+    assert AuditEvent.objects.filter(action=AuditAction.REFERRAL_REPEAT_MARKED).count() == 1
+
+
+def test_the_queue_puts_immediate_risk_then_urgent_first(
+    referrer, caseworker, client_for, coventry_area
+):
+    routine = _refer(referrer)
+    urgent = _refer(referrer, urgency="urgent")
+    at_risk = _refer(referrer, immediate_risk=True)
+    newest = _refer(referrer)
+    response = client_for(caseworker).get(reverse("referrals:queue"))
+    assert [r.reference for r in response.context["page"]] == [
+        at_risk.reference,
+        urgent.reference,
+        newest.reference,
+        routine.reference,
+    ]
+
+
+def test_every_showing_of_the_record_is_audited_even_with_an_error(
+    referrer, caseworker, client_for, coventry_area
+):
+    referral = _refer(referrer)
+    client_for(caseworker).post(
+        reverse("referrals:decide", args=[referral.reference]), {"decision": "nonsense"}
+    )
+    assert (
+        AuditEvent.objects.filter(
+            action=AuditAction.REFERRAL_VIEWED, actor=caseworker, target_id=referral.reference
+        ).count()
+        == 1
+    )

@@ -53,6 +53,7 @@ def test_the_figures_count_sent_referrals_every_way_the_manager_asks(
     assert age_sex.headers == ["Age band", "Female", "Male", "All"]
     assert age_sex.total == 3
     assert "Jayden" not in response.text
+    assert "Clarke" not in response.text
 
 
 def test_each_table_downloads_as_csv(make_user, client_for, referrals):
@@ -67,3 +68,16 @@ def test_each_table_downloads_as_csv(make_user, client_for, referrals):
         ["Out of area", "1"],
     ]
     assert client.get(reverse("referrals:figures-csv", args=["nonsense"])).status_code == 404
+
+
+def test_downloads_cannot_run_as_spreadsheet_formulas(make_user, client_for, coventry_area):
+    from vrhub.accounts.tests.factories import AgencyFactory
+
+    rogue = AgencyFactory(name='=HYPERLINK("http://evil.example")')
+    services.referral_create(
+        actor=make_user(Role.REFERRER, agency=rogue), answers=complete_answers()
+    )
+    client = client_for(make_user(Role.PROGRAMME_MANAGER))
+    response = client.get(reverse("referrals:figures-csv", args=["by-agency"]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][0].startswith("'=HYPERLINK")
