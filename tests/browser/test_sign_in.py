@@ -45,9 +45,9 @@ ROLE_HOMES = [
     ("triage", [], ["Triage panels"], []),
     (
         "manager",
-        ["Referral queue", "Referral figures"],
+        ["Referral queue", "Referral figures", "Eligibility rules", "Services directory"],
         ["Caseloads", "At-risk list governance", "Programme performance"],
-        ["Referral queue", "Referral figures"],
+        ["Referral queue", "Referral figures", "Eligibility rules", "Services directory"],
     ),
     ("analyst", [], ["Import data", "Core measures", "Hot spots"], []),
     (
