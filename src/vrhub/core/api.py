@@ -23,6 +23,7 @@ _TITLES = {
     404: "Not found",
     405: "Method not allowed",
     406: "Not acceptable",
+    409: "Conflict",
     415: "Unsupported media type",
     429: "Too many requests",
     500: "Sorry, there is a problem with the service",
@@ -119,6 +120,7 @@ _PROBLEM_RESPONSES = {
     "404": "Not found, or not within your agency's reach.",
     "405": "This method is not allowed here.",
     "406": "The requested media type cannot be produced.",
+    "409": "The request conflicts with one already made (a reused idempotency key).",
     "415": "The request body's media type is not supported.",
     "500": "Something went wrong on our side; quote the request_id.",
 }

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +29,13 @@ from .serializers import (
 from .urls import ReferenceConverter
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with one already made."
+    default_code = "conflict"
+
 
 # The queue's columns, and nothing about the person: the list is for sorting the work.
 _SUMMARY_FIELDS = (
@@ -151,9 +158,15 @@ class ReferralListApi(APIView):
             if key_errors:
                 errors[IDEMPOTENCY_KEY] = key_errors
             raise serializers.ValidationError(errors)
-        made = services.referral_create(
-            actor=me, answers=dict(answers.validated_data), idempotency_key=key
-        )
+        try:
+            made = services.referral_create(
+                actor=me, answers=dict(answers.validated_data), idempotency_key=key
+            )
+        except services.IdempotencyConflict:
+            raise Conflict(
+                f"Your agency already sent a different referral with this {IDEMPOTENCY_KEY}. "
+                "Use a new key for a new referral."
+            ) from None
         body = ReferralStatusSerializer(_status(request, made.referral)).data
         if not made.created:
             return Response(body, status=status.HTTP_200_OK)

@@ -207,6 +207,32 @@ def referral_submit(*, referral: Referral, actor: User, on: date | None = None) 
     return sent
 
 
+class IdempotencyConflict(Exception):
+    """The key was used before by this agency for a referral with different answers."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference)
+        self.reference = reference
+
+
+def _same_answers(referral: Referral, answers: dict[str, Any]) -> bool:
+    postcode = answers.get("postcode", "")
+    answers = {**answers, "postcode": normalise_postcode(postcode) or postcode}
+    return all(getattr(referral, name) == value for name, value in answers.items())
+
+
+def _replay(*, actor: User, answers: dict[str, Any], key: str) -> Referral | None:
+    """The referral this agency already made with this key, if it is the same referral; a
+    different referral under a used key is refused, never answered with someone else's."""
+    existing = Referral.objects.filter(referring_agency=actor.agency, idempotency_key=key).first()
+    if existing is None:
+        return None
+    if not _same_answers(existing, answers):
+        raise IdempotencyConflict(existing.reference)
+    referral_viewed(referral=existing, actor=actor, status_only=True)
+    return existing
+
+
 @dataclass(frozen=True)
 class Created:
     referral: Referral
@@ -244,9 +270,7 @@ def referral_create(
     """Create and send a referral in one step (the API). The same idempotency key from the
     same agency returns the referral made the first time instead of making another."""
     if idempotency_key:
-        existing = Referral.objects.filter(
-            referring_agency=actor.agency, idempotency_key=idempotency_key
-        ).first()
+        existing = _replay(actor=actor, answers=answers, key=idempotency_key)
         if existing is not None:
             return Created(existing, created=False)
     try:
@@ -260,11 +284,11 @@ def referral_create(
                 areas=_areas(),
             )
     except IntegrityError:
-        # Two identical requests at once: the other one won; answer with its referral.
-        existing = Referral.objects.filter(
-            referring_agency=actor.agency, idempotency_key=idempotency_key
-        ).first()
-        if existing is None or not idempotency_key:
+        # Two requests with one key at once: the other one won; answer as a replay.
+        if not idempotency_key:
+            raise
+        existing = _replay(actor=actor, answers=answers, key=idempotency_key)
+        if existing is None:
             raise
         return Created(existing, created=False)
     return Created(referral, created=True)

@@ -121,6 +121,22 @@ def test_the_same_idempotency_key_makes_one_referral(referrer, make_user, police
     assert Referral.objects.count() == 3
 
 
+def test_a_different_referral_under_a_used_key_is_refused_not_answered_with_another_child(
+    referrer, make_user, coventry_area
+):
+    client = _client(referrer)
+    first = client.post(URL, _body(), format="json", HTTP_IDEMPOTENCY_KEY="case-1")
+    colleague = _client(make_user(Role.REFERRER))
+    other_child = colleague.post(
+        URL, _body(first_name="Mia"), format="json", HTTP_IDEMPOTENCY_KEY="case-1"
+    )
+    assert other_child.status_code == 409
+    assert other_child["Content-Type"] == "application/problem+json"
+    assert first.json()["reference"] not in other_child.text
+    assert "Jayden" not in other_child.text
+    assert Referral.objects.count() == 1
+
+
 def test_an_idempotency_key_over_100_characters_is_refused(referrer, coventry_area):
     response = _client(referrer).post(
         URL, _body(first_name=""), format="json", HTTP_IDEMPOTENCY_KEY="k" * 101
