@@ -2,8 +2,9 @@
 
 Every row is checked by the API's serializer, so a row is held to the same rules as a partner
 system's referral and the question pages. A file with bad rows sends nothing unless the
-administrator chooses to send the good rows only; between those two steps the good rows wait in
-the session (never on disk), and the file itself is read in memory.
+administrator chooses the file again with "send the good rows only" ticked. Nothing from the
+file is kept between the two steps, in the session or on disk: the file is read in memory each
+time it is chosen.
 
 Each row's idempotency key is a digest of its answers, so sending a file twice, or a corrected
 file that repeats rows already sent, makes each referral once.
@@ -16,7 +17,6 @@ import hashlib
 import io
 import json
 import re
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,7 +51,6 @@ YES = frozenset({"yes", "y", "true"})
 NO = frozenset({"no", "n", "false"})
 UK_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 KEY_PREFIX = "csv:"
-HELD = "referrals.upload.held"
 SENT = "referrals.upload.sent"
 
 
@@ -348,41 +347,6 @@ def referrals_send(*, actor: User, checked: Checked) -> list[tuple[int, Referral
     return [(row.number, referral) for row, referral in zip(rows, referrals, strict=True)]
 
 
-# Between the report and "send the good rows only": the good rows, held in the session.
-
-
-@dataclass(frozen=True)
-class Held:
-    batch: str
-    rows: list[tuple[int, dict[str, Any]]]
-    report: list[tuple[int, list[str], str]]  # number, errors, sent as: no answers
-
-
-def hold(session: SessionBase, checked: Checked) -> str:
-    batch = uuid.uuid4().hex
-    session[HELD] = {
-        "batch": batch,
-        "rows": [[row.number, row.answers] for row in checked.good],
-        "report": [[row.number, row.errors, row.sent_as] for row in checked.rows],
-    }
-    return batch
-
-
-def held(session: SessionBase) -> Held | None:
-    kept = session.get(HELD)
-    if not kept:
-        return None
-    return Held(
-        batch=kept["batch"],
-        rows=[(number, answers) for number, answers in kept["rows"]],
-        report=[(number, errors, sent_as) for number, errors, sent_as in kept["report"]],
-    )
-
-
-def forget(session: SessionBase) -> None:
-    session.pop(HELD, None)
-
-
 def remember_sent(
     session: SessionBase, made: list[tuple[int, Referral]], *, not_sent: list[int], before: int
 ) -> None:
@@ -404,6 +368,13 @@ class UploadForm(GovukForm):
         error_messages={"empty": "The selected file is empty"},
     )
 
+    good_rows_only = forms.BooleanField(
+        label="Send the good rows only",
+        required=False,
+        help_text="The rows with problems will not be sent: correct them and upload them in a "
+        "new file.",
+    )
+
     def __init__(self, *args: Any, too_big: bool = False, problem: str = "", **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.too_big = too_big
@@ -420,21 +391,3 @@ class UploadForm(GovukForm):
             raise forms.ValidationError("Select a CSV file")
         self.records = read_csv(upload)
         return upload
-
-
-class GoodRowsForm(GovukForm):
-    batch = forms.CharField(widget=forms.HiddenInput)
-    good_rows_only = forms.BooleanField(
-        label="Import the good rows only",
-        help_text="The rows with problems will not be sent: correct them and upload them in a "
-        "new file.",
-    )
-
-    def __init__(self, *args: Any, good: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        label = f"Import the {_plural(good, 'good row', 'good rows')} only"
-        ticked = self.fields["good_rows_only"]
-        ticked.label = label
-        ticked.error_messages["required"] = (
-            f"Select '{label}' to send them, or correct the file and upload it again"
-        )

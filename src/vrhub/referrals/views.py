@@ -310,24 +310,14 @@ def upload(request: HttpRequest) -> HttpResponse:
 def _upload(request: HttpRequest, handler: bulk.InMemoryUpload) -> HttpResponse:
     me = signed_in_user(request)
     if request.method == "GET":
-        bulk.forget(request.session)  # starting again: drop rows held from an earlier file
         return _upload_page(request, bulk.UploadForm())
-    if "batch" in request.POST:
-        return _send_good_rows(request, me)
     form = bulk.UploadForm(request.POST, request.FILES, too_big=handler.too_big)
     if not form.is_valid():
         return _upload_page(request, form)
     checked = bulk.check_file(form.records, agency=me.agency)
-    if not checked.bad:
-        return _send_rows(request, me, checked, not_sent=[])
-    bulk.forget(request.session)
-    good = len(checked.good)
-    choice = (
-        bulk.GoodRowsForm(initial={"batch": bulk.hold(request.session, checked)}, good=good)
-        if good
-        else None
-    )
-    return _upload_report(request, _report_rows(checked), choice)
+    if checked.bad and not (form.cleaned_data["good_rows_only"] and checked.good):
+        return _upload_report(request, _report_rows(checked))
+    return _send_rows(request, me, checked, not_sent=[row.number for row in checked.bad])
 
 
 def _upload_page(request: HttpRequest, form: bulk.UploadForm) -> HttpResponse:
@@ -348,11 +338,7 @@ def _report_rows(checked: bulk.Checked) -> list[tuple[int, list[str], str]]:
     return [(row.number, row.errors, row.sent_as) for row in checked.rows]
 
 
-def _upload_report(
-    request: HttpRequest,
-    rows: list[tuple[int, list[str], str]],
-    form: bulk.GoodRowsForm | None,
-) -> HttpResponse:
+def _upload_report(request: HttpRequest, rows: list[tuple[int, list[str], str]]) -> HttpResponse:
     bad = sum(1 for _, errors, _ in rows if errors)
     before = sum(1 for _, errors, sent_as in rows if sent_as and not errors)
     return render(
@@ -360,7 +346,7 @@ def _upload_report(
         "referrals/bulk_report.html",
         {
             "rows": rows,
-            "form": form,
+            "form": bulk.UploadForm(),
             "total": len(rows),
             "bad": bad,
             "before": before,
@@ -369,33 +355,18 @@ def _upload_report(
     )
 
 
-def _send_good_rows(request: HttpRequest, me: User) -> HttpResponse:
-    """The second step: the administrator chose to send the good rows of a file with bad ones."""
-    held = bulk.held(request.session)
-    if held is None or request.POST.get("batch") != held.batch:
-        gone = "The rows you uploaded are no longer held: upload the file again"
-        return _upload_page(request, bulk.UploadForm({}, {}, problem=gone))
-    form = bulk.GoodRowsForm(request.POST, good=len(held.rows))
-    if not form.is_valid():
-        return _upload_report(request, held.report, form)
-    checked = bulk.check(held.rows, agency=me.agency)
-    not_sent = [number for number, errors, _ in held.report if errors]
-    return _send_rows(request, me, checked, not_sent=not_sent)
-
-
 def _send_rows(
     request: HttpRequest, me: User, checked: bulk.Checked, *, not_sent: list[int]
 ) -> HttpResponse:
-    if checked.bad or not checked.good:
-        # Nothing new to send (every row was sent before), or a held row no longer passes.
-        return _upload_report(request, _report_rows(checked), None)
+    if not checked.good:
+        # Nothing new to send: every row was sent before.
+        return _upload_report(request, _report_rows(checked))
     try:
         made = bulk.referrals_send(actor=me, checked=checked)
     except IntegrityError:
         # Another upload of the same rows got there first: show which were sent by it.
         again = bulk.check_again(checked, agency=me.agency)
-        return _upload_report(request, _report_rows(again), None)
-    bulk.forget(request.session)
+        return _upload_report(request, _report_rows(again))
     bulk.remember_sent(request.session, made, not_sent=not_sent, before=len(checked.already_sent))
     return redirect("referrals:upload-sent")
 

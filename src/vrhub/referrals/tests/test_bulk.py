@@ -119,8 +119,8 @@ def test_a_good_file_is_sent_at_once(admin, client, coventry_area):
     assert uploaded.actor == admin
     assert uploaded.detail == {"rows": 2, "sent": 2, "not_sent": 0, "sent_before": 0}
     assert AuditEvent.objects.filter(action=AuditAction.REFERRAL_SUBMITTED).count() == 2
-    # What was held for the second step is gone.
-    assert bulk.HELD not in client.session
+    # Nothing from the file is kept in the session.
+    assert "Jayden" not in str(dict(client.session))
 
 
 def test_bad_rows_stop_the_whole_file_and_say_what_is_wrong(client, coventry_area):
@@ -142,27 +142,32 @@ def test_bad_rows_stop_the_whole_file_and_say_what_is_wrong(client, coventry_are
         5: "Say whether the person is at immediate risk of harm: yes (true) or no (false)",
     }
     assert "There are problems with 3 rows" in response.text
-    assert "Import the 1 good row only" in response.text
+    assert "Send the 1 good row only" in response.text
+    assert "Jayden" not in str(dict(client.session))  # nothing of the file is kept
     assert "Jayden" not in response.text  # rows by number, not by name
 
 
 def test_the_good_rows_only_when_the_administrator_says_so(admin, client, coventry_area):
-    _upload(client, _csv(_row(), _row(postcode="nowhere"), _row(first_name="Mia")))
-    batch = client.session[bulk.HELD]["batch"]
-    not_ticked = client.post(UPLOAD, {"batch": batch})
-    assert "There is a problem" in not_ticked.text
-    assert "Select &#x27;Import the 2 good rows only&#x27; to send them" in not_ticked.text
+    content = _csv(_row(), _row(postcode="nowhere"), _row(first_name="Mia"))
+    not_ticked = _upload(client, content)
     assert _report(not_ticked)[3] == "Enter a real postcode, like CV1 2AB"
+    assert "choose the same file again" in not_ticked.text
     assert not Referral.objects.exists()
-    ticked = client.post(UPLOAD, {"batch": batch, "good_rows_only": "on"})
+    ticked = client.post(
+        UPLOAD,
+        {"file": SimpleUploadedFile("referrals.csv", content, "text/csv"), "good_rows_only": "on"},
+    )
     assert ticked["Location"] == SENT
     assert sorted(Referral.objects.values_list("first_name", flat=True)) == ["Jayden", "Mia"]
     page = client.get(SENT)
     assert "2 referrals sent" in page.text
     assert "1 row was not sent: row 3" in page.text
-    # Submitting again (a double click, the back button) sends nothing more.
-    again = client.post(UPLOAD, {"batch": batch, "good_rows_only": "on"})
-    assert "The rows you uploaded are no longer held: upload the file again" in again.text
+    # The same again (a double click, the back button) sends nothing more.
+    again = client.post(
+        UPLOAD,
+        {"file": SimpleUploadedFile("referrals.csv", content, "text/csv"), "good_rows_only": "on"},
+    )
+    assert again.status_code == 200
     assert Referral.objects.count() == 2
 
 
