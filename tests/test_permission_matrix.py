@@ -108,6 +108,8 @@ MATRIX: dict[str, Rule] = {
     "referrals:decide": Rule(WORKERS, ok=405),
     "referrals:signpost": Rule(WORKERS, ok=405),
     "referrals:repeat": Rule(WORKERS, ok=405),
+    "referrals:ask": Rule(WORKERS, ok=405),
+    "referrals:reply": Rule(MAKERS, ok=405),
     # An agency's administrator sends its referrals in a CSV file.
     "referrals:upload": Rule(ADMINS),
     "referrals:upload-sent": Rule(ADMINS, ok=302),  # nothing sent yet: back to the upload page
@@ -203,7 +205,7 @@ def _url(name: str, world: dict[str, object]) -> str:
         "referrals:area-edit": lambda: {"area_id": area.pk},
         "referrals:service-edit": lambda: {"service_id": service.pk},
     }
-    for page in ("sent", "status", "detail", "decide", "signpost", "repeat"):
+    for page in ("sent", "status", "detail", "decide", "signpost", "repeat", "ask", "reply"):
         kwargs[f"referrals:{page}"] = lambda: {"reference": sent.reference}
     kwargs["api:referral"] = lambda: {"reference": sent.reference}
     if name == "api-not-found":

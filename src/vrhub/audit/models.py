@@ -43,6 +43,8 @@ class AuditAction(models.TextChoices):
     REFERRAL_VIEWED = "referral.viewed", "Referral viewed"
     REFERRAL_STATUS_VIEWED = "referral.status_viewed", "Referral status viewed"
     REFERRAL_DECIDED = "referral.decided", "Referral decision recorded"
+    REFERRAL_INFORMATION_REQUESTED = "referral.information_requested", "More information asked for"
+    REFERRAL_INFORMATION_GIVEN = "referral.information_given", "More information given"
     REFERRAL_SIGNPOSTED = "referral.signposted", "Onward referral recorded"
     REFERRAL_REPEAT_MARKED = "referral.repeat_marked", "Referral marked as a repeat"
     REFERRALS_UPLOADED = "referral.uploaded", "Referrals sent in a CSV file"

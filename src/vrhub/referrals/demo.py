@@ -253,8 +253,11 @@ def _demo_referral(rng: random.Random, referrer: User, caseworker: User, sent_on
         if choice < 0.75:
             services.referral_decide(referral=referral, actor=caseworker, decision="accept")
         elif choice < 0.9:
-            services.referral_decide(
-                referral=referral, actor=caseworker, decision="request_information"
+            services.referral_request_information(
+                referral=referral,
+                actor=caseworker,
+                request="Does the young person have a youth justice worker? Please give "
+                "their name and how to reach them.",
             )
         else:
             services.referral_decide(referral=referral, actor=caseworker, decision="withdraw")

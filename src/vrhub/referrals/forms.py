@@ -370,3 +370,22 @@ class ServiceForm(GovukForm):
                 "outside the programme areas",
             )
         return cleaned
+
+
+class InformationRequestForm(GovukForm):
+    request = forms.CharField(
+        label="What do you need to know?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The referrer sees this and answers it in vrhub.",
+        error_messages={"required": "Say what information you need from the referrer"},
+    )
+
+
+class InformationForm(GovukForm):
+    information = forms.CharField(
+        label="Your answer",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the information the CIRV team asked for"},
+    )

@@ -213,6 +213,12 @@ class Referral(models.Model):
         related_name="repeats",
         help_text="Set when a caseworker confirms this is the same person as an earlier referral.",
     )
+    information_requested = models.TextField(
+        blank=True, help_text="What the CIRV team asked the referrer for, when it needs more."
+    )
+    information_given = models.TextField(
+        blank=True, help_text="The referrer's answers to the team's requests, newest last."
+    )
     idempotency_key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)

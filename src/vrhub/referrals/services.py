@@ -334,7 +334,6 @@ DECISIONS: dict[str, tuple[ReferralStatus, frozenset[str]]] = {
         ReferralStatus.AWAITING_TRIAGE,
         frozenset({ReferralStatus.NEW, ReferralStatus.AWAITING_INFORMATION}),
     ),
-    "request_information": (ReferralStatus.AWAITING_INFORMATION, frozenset({ReferralStatus.NEW})),
     "withdraw": (
         ReferralStatus.WITHDRAWN,
         frozenset(
@@ -371,6 +370,41 @@ def referral_decide(*, referral: Referral, actor: User, decision: str) -> Referr
             **_about(fresh),
         )
     referral.status = to_status
+    return referral
+
+
+def referral_request_information(*, referral: Referral, actor: User, request: str) -> Referral:
+    """Ask the referrer for what the team needs to decide; the referral waits for their reply."""
+    with transaction.atomic(durable=True):
+        fresh = _lock(
+            referral,
+            allowed=[ReferralStatus.NEW],
+            problem={"request": "More information can only be asked for a new referral"},
+        )
+        fresh.status = ReferralStatus.AWAITING_INFORMATION
+        fresh.information_requested = request
+        fresh.save(update_fields=["status", "information_requested", "updated_at"])
+        record(action=AuditAction.REFERRAL_INFORMATION_REQUESTED, actor=actor, **_about(fresh))
+    referral.status, referral.information_requested = fresh.status, request
+    return referral
+
+
+def referral_give_information(*, referral: Referral, actor: User, information: str) -> Referral:
+    """The referrer's reply: the referral goes back to the team as new."""
+    stamp = timezone.localtime().strftime("%-d %B %Y %H:%M")
+    with transaction.atomic(durable=True):
+        fresh = _lock(
+            referral,
+            allowed=[ReferralStatus.AWAITING_INFORMATION],
+            problem={"information": "The CIRV team is not waiting for information"},
+        )
+        fresh.information_given = (
+            f"{fresh.information_given}\n\n" if fresh.information_given else ""
+        ) + f"{stamp}, {actor.full_name}:\n{information}"
+        fresh.status = ReferralStatus.NEW
+        fresh.save(update_fields=["status", "information_given", "updated_at"])
+        record(action=AuditAction.REFERRAL_INFORMATION_GIVEN, actor=actor, **_about(fresh))
+    referral.status, referral.information_given = fresh.status, fresh.information_given
     return referral
 
 

@@ -20,7 +20,7 @@ from vrhub.core.forms import GovukForm
 from vrhub.core.requests import posted, signed_in_user
 
 from . import bulk, journey, selectors, services
-from .forms import SignpostForm
+from .forms import InformationForm, InformationRequestForm, SignpostForm
 from .models import Eligibility, ProgrammeArea, Referral, ReferralStatus
 
 QUEUE_PAGE_SIZE = 50
@@ -147,9 +147,17 @@ def sent(request: HttpRequest, reference: str) -> HttpResponse:
 @require_safe
 def status(request: HttpRequest, reference: str) -> HttpResponse:
     """What a referrer may still see once a referral has left them: its status, and where it
-    was sent if CIRV could not take it."""
+    was sent if CIRV could not take it. While at the referral stage, all of it, and any
+    question the CIRV team has asked."""
     me = signed_in_user(request)
     referral = permissions.access_referral(me, reference, whole=False)
+    return _render_status(request, referral, InformationForm())
+
+
+def _render_status(
+    request: HttpRequest, referral: Referral, reply: InformationForm, status: int = 200
+) -> HttpResponse:
+    me = signed_in_user(request)
     services.referral_viewed(
         referral=referral, actor=me, status_only=not referral.at_referral_stage
     )
@@ -159,10 +167,34 @@ def status(request: HttpRequest, reference: str) -> HttpResponse:
         {
             "referral": referral,
             "onward": referral.onward.select_related("service__provider").first(),
-            # While at the referral stage its author still sees what they sent.
             "answers": journey.answers(referral) if referral.at_referral_stage else [],
+            "reply": reply if referral.status == ReferralStatus.AWAITING_INFORMATION else None,
         },
+        status=status,
     )
+
+
+@require(Capability.MAKE_REFERRALS)
+@require_POST
+def reply(request: HttpRequest, reference: str) -> HttpResponse:
+    me = signed_in_user(request)
+    referral = permissions.access_referral(me, reference)
+    if referral.referred_by_id != me.pk:
+        raise permissions.deny(
+            me, target_type="referral", target_id=reference, reason="not_their_referral"
+        )
+    form = InformationForm(request.POST)
+    if not form.is_valid():
+        return _render_status(request, referral, form, status=400)
+    try:
+        services.referral_give_information(
+            referral=referral, actor=me, information=form.cleaned_data["information"]
+        )
+    except services.ReferralRefused as refused:
+        form.add_error(None, str(refused))
+        return _render_status(request, referral, form, status=400)
+    messages.success(request, "Your answer has been sent to the CIRV team")
+    return redirect("referrals:status", reference=reference)
 
 
 # The caseworker's queue and record.
@@ -219,6 +251,7 @@ def _render_detail(
     signpost: SignpostForm | None = None,
     problem: str = "",
     status: int = 200,
+    ask: InformationRequestForm | None = None,
 ) -> HttpResponse:
     """The caseworker's record of a referral; every showing of it is audited."""
     services.referral_viewed(referral=referral, actor=signed_in_user(request))
@@ -233,6 +266,7 @@ def _render_detail(
             "answers": journey.answers(referral),
             "suggested": suggested,
             "form": signpost,
+            "ask": ask or InformationRequestForm(),
             "problem": problem,
             "onward": referral.onward.select_related("service", "recorded_by").first(),
         },
@@ -253,6 +287,24 @@ def decide(request: HttpRequest, reference: str) -> HttpResponse:
     except services.ReferralRefused as refused:
         return _render_detail(request, referral, problem=str(refused), status=400)
     messages.success(request, f"{referral.reference} is now: {referral.get_status_display()}")
+    return redirect("referrals:detail", reference=reference)
+
+
+@require(Capability.WORK_REFERRALS)
+@require_POST
+def ask(request: HttpRequest, reference: str) -> HttpResponse:
+    me = signed_in_user(request)
+    referral = permissions.access_referral(me, reference)
+    form = InformationRequestForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, referral, ask=form, status=400)
+    try:
+        services.referral_request_information(
+            referral=referral, actor=me, request=form.cleaned_data["request"]
+        )
+    except services.ReferralRefused as refused:
+        return _render_detail(request, referral, problem=str(refused), status=400)
+    messages.success(request, "The referrer has been asked for more information")
     return redirect("referrals:detail", reference=reference)
 
 

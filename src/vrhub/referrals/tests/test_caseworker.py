@@ -261,3 +261,56 @@ def test_every_showing_of_the_record_is_audited_even_with_an_error(
         ).count()
         == 1
     )
+
+
+def test_the_team_asks_for_more_and_the_referrer_answers(
+    referrer, caseworker, client_for, coventry_area
+):
+    referral = _refer(referrer)
+    team = client_for(caseworker)
+    empty = team.post(reverse("referrals:ask", args=[referral.reference]), {"request": ""})
+    assert empty.status_code == 400
+    assert "Say what information you need from the referrer" in empty.text
+    team.post(
+        reverse("referrals:ask", args=[referral.reference]),
+        {"request": "Which school does he go to?"},
+    )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.AWAITING_INFORMATION
+
+    them = client_for(referrer)
+    page = them.get(reverse("referrals:status", args=[referral.reference]))
+    assert "The CIRV team needs more information" in page.text
+    assert "Which school does he go to?" in page.text
+    blank = them.post(reverse("referrals:reply", args=[referral.reference]), {"information": ""})
+    assert "Enter the information the CIRV team asked for" in blank.text
+    them.post(
+        reverse("referrals:reply", args=[referral.reference]), {"information": "Riverside Academy"}
+    )
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.NEW
+    assert "Riverside Academy" in referral.information_given
+    record = team.get(reverse("referrals:detail", args=[referral.reference]))
+    assert "Riverside Academy" in record.text
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {
+        AuditAction.REFERRAL_INFORMATION_REQUESTED,
+        AuditAction.REFERRAL_INFORMATION_GIVEN,
+    } <= actions
+    # Neither text reaches the audit trail.
+    assert "Riverside" not in str(AuditEvent.objects.values_list("detail"))
+
+
+def test_only_the_referrer_answers_and_only_when_asked(
+    referrer, caseworker, client_for, make_user, coventry_area
+):
+    referral = _refer(referrer)
+    not_asked = client_for(referrer).post(
+        reverse("referrals:reply", args=[referral.reference]), {"information": "x"}
+    )
+    assert not_asked.status_code == 400
+    services.referral_request_information(referral=referral, actor=caseworker, request="?")
+    stranger = client_for(make_user(Role.REFERRER)).post(
+        reverse("referrals:reply", args=[referral.reference]), {"information": "x"}
+    )
+    assert stranger.status_code == 404
