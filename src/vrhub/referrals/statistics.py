@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
@@ -34,17 +36,34 @@ class Table:
         return sum(int(r[-1]) for r in self.rows)
 
 
+def _with_empty_months(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every month from the first to the last, with 0 where none were sent: a gap is a month
+    with no referrals, and the table should say so rather than skip it."""
+    if not rows:
+        return rows
+    counts = {(r["month"].year, r["month"].month): r["n"] for r in rows}
+    first, last = rows[0]["month"], rows[-1]["month"]
+    year, month, filled = first.year, first.month, []
+    while (year, month) <= (last.year, last.month):
+        filled.append({"month": date(year, month, 1), "n": counts.get((year, month), 0)})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return filled
+
+
 def sent_referrals() -> QuerySet[Referral]:
     return Referral.objects.exclude(status=ReferralStatus.DRAFT).exclude(submitted_at=None)
 
 
 def tables(referrals: QuerySet[Referral] | None = None) -> list[Table]:
     referrals = referrals if referrals is not None else sent_referrals()
-    by_month = list(
-        referrals.annotate(month=TruncMonth("submitted_at"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by("month")
+    by_month = _with_empty_months(
+        [
+            {"month": row["month"], "n": row["n"]}
+            for row in referrals.annotate(month=TruncMonth("submitted_at"))
+            .values("month")
+            .annotate(n=Count("id"))
+            .order_by("month")
+        ]
     )
     quarters: Counter[str] = Counter()
     for row in by_month:

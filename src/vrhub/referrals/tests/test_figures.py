@@ -81,3 +81,21 @@ def test_downloads_cannot_run_as_spreadsheet_formulas(make_user, client_for, cov
     response = client.get(reverse("referrals:figures-csv", args=["by-agency"]))
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[1][0].startswith("'=HYPERLINK")
+
+
+def test_a_month_with_no_referrals_is_shown_as_none(make_user, client_for, coventry_area):
+    referrer = make_user(Role.REFERRER)
+    for day in (date(2026, 1, 20), date(2026, 3, 2)):
+        made = services.referral_create(actor=referrer, answers=complete_answers(), on=day)
+        from datetime import datetime, time
+
+        from django.utils import timezone
+
+        when = timezone.make_aware(datetime.combine(day, time(12)))
+        type(made.referral).objects.filter(pk=made.referral.pk).update(submitted_at=when)
+    response = client_for(make_user(Role.PROGRAMME_MANAGER)).get(reverse("referrals:figures"))
+    assert _table(response, "by-month").rows == [
+        ["January 2026", 1],
+        ["February 2026", 0],
+        ["March 2026", 1],
+    ]
