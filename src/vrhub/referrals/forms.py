@@ -7,12 +7,10 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.utils import timezone
 
 from vrhub.accounts.models import Agency
 from vrhub.core.forms import GovukDateField, GovukForm
 
-from .eligibility import age_on, normalise_postcode
 from .models import (
     Concern,
     Ethnicity,
@@ -23,9 +21,9 @@ from .models import (
     Sex,
     Urgency,
 )
+from .validation import check_date_of_birth, check_phone, check_postcode
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
-YOUNGEST_REFERRAL_AGE = 10  # younger than this is a safeguarding matter, not CIRV
 
 
 class NameForm(GovukForm):
@@ -57,14 +55,7 @@ class DateOfBirthForm(GovukForm):
 
     def clean_date_of_birth(self) -> date:
         born: date = self.cleaned_data["date_of_birth"]
-        if age_on(born, timezone.localdate()) < YOUNGEST_REFERRAL_AGE:
-            raise forms.ValidationError(
-                "The person must be 10 or older: for a younger child, use your safeguarding "
-                "procedures"
-            )
-        if born.year < 1900:
-            raise forms.ValidationError("Date of birth must be after 1900")
-        return born
+        return check_date_of_birth(born)
 
 
 class SexForm(GovukForm):
@@ -107,10 +98,7 @@ class AddressForm(GovukForm):
     )
 
     def clean_postcode(self) -> str:
-        postcode = normalise_postcode(self.cleaned_data["postcode"])
-        if postcode is None:
-            raise forms.ValidationError("Enter a real postcode, like CV1 2AB")
-        return postcode
+        return check_postcode(self.cleaned_data["postcode"])
 
 
 class SchoolAndPhoneForm(GovukForm):
@@ -128,11 +116,7 @@ class SchoolAndPhoneForm(GovukForm):
     )
 
     def clean_phone(self) -> str:
-        phone: str = self.cleaned_data["phone"].strip()
-        digits = re.sub(r"[\s()+-]", "", phone)
-        if phone and (not digits.isdigit() or not 10 <= len(digits) <= 13):
-            raise forms.ValidationError("Enter a phone number, like 07700 900 982")
-        return phone
+        return check_phone(self.cleaned_data["phone"])
 
 
 class ConcernsForm(GovukForm):

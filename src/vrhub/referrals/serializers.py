@@ -4,17 +4,16 @@ so a partner system and an uploaded spreadsheet are held to the rules of the que
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from django.utils import timezone
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from vrhub.accounts.serializers import AgencySummarySerializer
 from vrhub.audit.serializers import MAX_ID
 
-from .eligibility import age_on, normalise_postcode
-from .forms import YOUNGEST_REFERRAL_AGE
 from .models import (
     Concern,
     Eligibility,
@@ -26,9 +25,21 @@ from .models import (
     Urgency,
 )
 from .services import REQUIRED_ANSWERS
+from .validation import check_date_of_birth, check_phone, check_postcode
 
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 IDEMPOTENCY_KEY_MAX_LENGTH = 100  # the length of Referral.idempotency_key
+
+
+T = TypeVar("T")
+
+
+def _api(check: Callable[[T], T], value: T) -> T:
+    """Run a shared check, answering as REST framework expects."""
+    try:
+        return check(value)
+    except DjangoValidationError as error:
+        raise serializers.ValidationError(error.messages) from None
 
 
 class StrictCharField(serializers.CharField):
@@ -162,29 +173,13 @@ class ReferralAnswersSerializer(serializers.Serializer):
     urgency = _choice("urgency", Urgency.choices, f"Urgency must be {_codes(Urgency.choices)}")
 
     def validate_date_of_birth(self, born: date) -> date:
-        today = timezone.localdate()
-        if born >= today:
-            raise serializers.ValidationError("Date of birth must be in the past")
-        if age_on(born, today) < YOUNGEST_REFERRAL_AGE:
-            raise serializers.ValidationError(
-                "The person must be 10 or older: for a younger child, use your safeguarding "
-                "procedures"
-            )
-        if born.year < 1900:
-            raise serializers.ValidationError("Date of birth must be after 1900")
-        return born
+        return _api(check_date_of_birth, born)
 
     def validate_postcode(self, postcode: str) -> str:
-        normalised = normalise_postcode(postcode)
-        if normalised is None:
-            raise serializers.ValidationError("Enter a real postcode, like CV1 2AB")
-        return normalised
+        return _api(check_postcode, postcode)
 
     def validate_phone(self, phone: str) -> str:
-        digits = re.sub(r"[\s()+-]", "", phone)
-        if phone and not re.fullmatch(r"[0-9]{10,13}", digits):
-            raise serializers.ValidationError("Enter a phone number, like 07700 900 982")
-        return phone
+        return _api(check_phone, phone)
 
     def validate_concerns(self, concerns: list[str]) -> list[str]:
         return list(dict.fromkeys(concerns))  # each once, in the order given
