@@ -24,7 +24,7 @@ def figures(request: HttpRequest) -> HttpResponse:
 @require(Capability.VIEW_REFERRAL_FIGURES)
 @require_safe
 def figures_csv(request: HttpRequest, table: str) -> HttpResponse:
-    chosen = next((t for t in statistics.tables() if t.slug == table), None)
+    chosen = statistics.table(table)
     if chosen is None:
         raise Http404()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
