@@ -16,7 +16,15 @@ _INPUT_CLASSES = {
     "radioselect": "",
     "govukdate": "",
 }
-_ERROR_CLASSES = {"select": "govuk-select--error", "textarea": "govuk-textarea--error"}
+# The error style of each kind of input; choices (checkboxes, radios, dates) show their error on
+# the form group and fieldset instead.
+_ERROR_CLASSES = {
+    "select": "govuk-select--error",
+    "textarea": "govuk-textarea--error",
+    "checkbox": "",
+    "checkboxselectmultiple": "",
+    "radioselect": "",
+}
 
 
 # Widgets rendered as a fieldset: their hint and error belong to the fieldset, not an input.
@@ -41,7 +49,9 @@ class GovukFormMixin:
                 described_by.append(f"{bound.auto_id}-hint")
             if bound.errors:
                 described_by.append(f"{bound.auto_id}-error")
-                classes.append(_ERROR_CLASSES.get(widget_type, "govuk-input--error"))
+                error_class = _ERROR_CLASSES.get(widget_type, "govuk-input--error")
+                if error_class:
+                    classes.append(error_class)
             attrs = field.widget.attrs
             if classes:
                 attrs["class"] = " ".join(dict.fromkeys(" ".join(classes).split()))
