@@ -7,7 +7,6 @@ may reach it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pytest
 from django.test import Client
@@ -18,37 +17,11 @@ from vrhub.accounts.tests.factories import AgencyFactory, UserFactory
 from vrhub.audit.models import AuditAction, AuditEvent
 from vrhub.referrals.models import ProgrammeArea, Referral, ReferralStatus, Service
 
+from .matrix import PARTS, Rule
+from .matrix.base import ACTORS, ADMINS, ANON, DPOS, NO_ROLES, OTHER_ADMIN, OTHER_DPO, SIGNED_IN
+
 pytestmark = pytest.mark.django_db
 
-ANON = "anonymous"
-NO_ROLES = "user with no roles"
-OTHER_ADMIN = "administrator of another agency"
-OTHER_DPO = "data protection officer of another agency"
-ACTORS = [ANON, NO_ROLES, *[r.value for r in Role], OTHER_ADMIN, OTHER_DPO]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """Expected status for GET: `allowed` for the listed actors, `denied` for everyone else."""
-
-    allowed: frozenset[str]
-    ok: int = 200
-    denied: int = 403
-    anonymous: int = 302
-    overrides: tuple[tuple[str, int], ...] = ()
-
-    def expected(self, actor: str) -> int:
-        special = dict(self.overrides)
-        if actor in special:
-            return special[actor]
-        if actor == ANON:
-            return self.anonymous
-        return self.ok if actor in self.allowed else self.denied
-
-
-SIGNED_IN = frozenset(ACTORS) - {ANON}
-ADMINS = frozenset({Role.ADMINISTRATOR.value, OTHER_ADMIN})
-DPOS = frozenset({Role.DATA_PROTECTION_OFFICER.value, OTHER_DPO})
 HOST_ADMIN = frozenset({Role.ADMINISTRATOR.value})
 MAKERS = frozenset({Role.REFERRER.value, Role.CASEWORKER.value})
 WORKERS = frozenset({Role.CASEWORKER.value, Role.PROGRAMME_MANAGER.value})
@@ -122,6 +95,8 @@ MATRIX: dict[str, Rule] = {
     "api-docs": Rule(SIGNED_IN),
     "api-not-found": Rule(frozenset(), denied=404, anonymous=404),
 }
+for _part in PARTS:
+    MATRIX.update(_part.rules)
 
 
 def _walk(patterns: list, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -172,7 +147,7 @@ def world(db) -> dict[str, object]:
     service = Service.objects.create(
         name="Early Help", provider=council, offers="Support", how_to_refer="Form"
     )
-    return {
+    built: dict[str, object] = {
         "council": council,
         "police": police,
         "users": users,
@@ -181,6 +156,9 @@ def world(db) -> dict[str, object]:
         "area": area,
         "service": service,
     }
+    for part in PARTS:
+        part.build(built)
+    return built
 
 
 def _url(name: str, world: dict[str, object]) -> str:
@@ -208,6 +186,9 @@ def _url(name: str, world: dict[str, object]) -> str:
     for page in ("sent", "status", "detail", "decide", "signpost", "repeat", "ask", "reply"):
         kwargs[f"referrals:{page}"] = lambda: {"reference": sent.reference}
     kwargs["api:referral"] = lambda: {"reference": sent.reference}
+    for part in PARTS:
+        if name in part.rules:
+            return reverse(name, kwargs=part.kwargs(world).get(name))  # type: ignore[arg-type]
     if name == "api-not-found":
         return "/api/v1/no-such-endpoint"
     return reverse(name, kwargs=kwargs[name]() if name in kwargs else None)
@@ -267,6 +248,7 @@ FORMS = [
     "referrals:area-edit",
     "referrals:service-create",
     "referrals:service-edit",
+    *[name for part in PARTS for name in part.forms],
 ]
 
 

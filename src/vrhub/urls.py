@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from vrhub.accounts.api import MeApi
 from vrhub.audit.api import AuditEventListApi
+from vrhub.cases.api_urls import urlpatterns as cases_api
 from vrhub.core.api import api_not_found
 from vrhub.referrals.api import ReferralApi, ReferralListApi
 
@@ -12,6 +13,7 @@ api_v1 = [
     path("audit-events", AuditEventListApi.as_view(), name="audit-events"),
     path("referrals", ReferralListApi.as_view(), name="referrals"),
     path("referrals/<reference:reference>", ReferralApi.as_view(), name="referral"),
+    *cases_api,
 ]
 
 urlpatterns = [
@@ -19,6 +21,8 @@ urlpatterns = [
     path("", include("vrhub.accounts.urls")),
     path("", include("vrhub.audit.urls")),
     path("", include("vrhub.referrals.urls")),
+    path("", include("vrhub.triage.urls")),
+    path("", include("vrhub.cases.urls")),
     path("api/v1/", include((api_v1, "api"))),
     # REST framework views authenticate by token or session and answer 401 themselves.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

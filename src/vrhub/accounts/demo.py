@@ -74,6 +74,9 @@ AGENCIES = [
     ),
 ]
 
+# Agencies whose staff mentor people on the pathway: St Giles Trust and the police's CIRV team.
+MENTOR_PROVIDERS = frozenset({"st_giles", "police"})
+
 # email local part, full name, agency key, roles
 USERS = [
     ("referrer", "Rachel Referrer", "coventry_school", [Role.REFERRER]),
@@ -119,7 +122,12 @@ def build(world: DemoWorld) -> None:
         agency = Agency.objects.filter(name=name).first()
         if agency is None:
             agency = services.agency_create(
-                actor=None, name=name, kind=kind, area=area, hosts_partnership=hosts
+                actor=None,
+                name=name,
+                kind=kind,
+                area=area,
+                hosts_partnership=hosts,
+                provides_mentors=key in MENTOR_PROVIDERS,
             )
             world.count("agencies")
         world.agencies[key] = agency

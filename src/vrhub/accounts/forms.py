@@ -99,6 +99,11 @@ class AgencyForm(GovukForm):
         required=False,
         help_text="For example, Coventry or West Midlands.",
     )
+    provides_mentors = forms.BooleanField(
+        label="Provides mentors for the CIRV pathway",
+        required=False,
+        help_text="Its users with the mentor role can be assigned to people on the pathway.",
+    )
     is_active = forms.BooleanField(
         label="Active",
         required=False,
@@ -112,6 +117,7 @@ class AgencyForm(GovukForm):
                 "name": instance.name,
                 "kind": instance.kind,
                 "area": instance.area,
+                "provides_mentors": instance.provides_mentors,
                 "is_active": instance.is_active,
             }
         super().__init__(*args, **kwargs)

@@ -46,6 +46,10 @@ class Agency(models.Model):
         help_text="The agency that runs vrhub for the partnership. Its administrators manage "
         "every agency; other administrators manage their own agency only.",
     )
+    provides_mentors = models.BooleanField(
+        default=False,
+        help_text="Its staff can be assigned as mentors on the CIRV pathway, like St Giles Trust.",
+    )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

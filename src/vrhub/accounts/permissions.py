@@ -21,9 +21,11 @@ from rest_framework.permissions import BasePermission
 
 from vrhub.audit.models import AuditAction, AuditEvent
 from vrhub.audit.services import record
+from vrhub.cases.models import Case, DisruptionPlan
 from vrhub.referrals.models import Referral, ReferralStatus
+from vrhub.triage.models import AgendaItem, TriagePanel
 
-from .models import Agency, Role, User
+from .models import Agency, AgencyKind, Role, User
 
 if TYPE_CHECKING:
     from rest_framework.request import Request
@@ -39,23 +41,50 @@ class Capability(StrEnum):
     UPLOAD_REFERRALS = "upload_referrals"
     VIEW_REFERRAL_FIGURES = "view_referral_figures"
     CONFIGURE_REFERRALS = "configure_referrals"
+    SIT_ON_PANELS = "sit_on_panels"
+    DECIDE_AT_PANELS = "decide_at_panels"
+    SCHEDULE_PANELS = "schedule_panels"
+    WORK_CASES = "work_cases"
+    MANAGE_CASELOADS = "manage_caseloads"
+    MENTOR_PEOPLE = "mentor_people"
+    VIEW_AT_RISK_LIST = "view_at_risk_list"
+    GOVERN_AT_RISK_LIST = "govern_at_risk_list"
+    VIEW_PROGRAMME_FIGURES = "view_programme_figures"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     Role.REFERRER: frozenset({Capability.MAKE_REFERRALS}),
-    Role.CASEWORKER: frozenset({Capability.MAKE_REFERRALS, Capability.WORK_REFERRALS}),
-    Role.MENTOR: frozenset(),
-    Role.TRIAGE_PANEL_MEMBER: frozenset(),
+    Role.CASEWORKER: frozenset(
+        {
+            Capability.MAKE_REFERRALS,
+            Capability.WORK_REFERRALS,
+            Capability.SIT_ON_PANELS,
+            Capability.DECIDE_AT_PANELS,
+            Capability.WORK_CASES,
+            Capability.VIEW_AT_RISK_LIST,
+        }
+    ),
+    Role.MENTOR: frozenset({Capability.MENTOR_PEOPLE}),
+    Role.TRIAGE_PANEL_MEMBER: frozenset({Capability.SIT_ON_PANELS}),
     Role.PROGRAMME_MANAGER: frozenset(
         {
             Capability.WORK_REFERRALS,
             Capability.VIEW_REFERRAL_FIGURES,
             Capability.CONFIGURE_REFERRALS,
+            Capability.SIT_ON_PANELS,
+            Capability.DECIDE_AT_PANELS,
+            Capability.SCHEDULE_PANELS,
+            Capability.WORK_CASES,
+            Capability.MANAGE_CASELOADS,
+            Capability.VIEW_AT_RISK_LIST,
+            Capability.GOVERN_AT_RISK_LIST,
+            Capability.VIEW_PROGRAMME_FIGURES,
         }
     ),
     Role.ANALYST: frozenset(),
     Role.DATA_PROTECTION_OFFICER: frozenset({Capability.VIEW_AUDIT_TRAIL}),
-    Role.SCRUTINY_MEMBER: frozenset(),
+    # Aggregated figures only, with small numbers suppressed; never a person's record.
+    Role.SCRUTINY_MEMBER: frozenset({Capability.VIEW_PROGRAMME_FIGURES}),
     Role.ADMINISTRATOR: frozenset(
         {Capability.MANAGE_AGENCIES, Capability.MANAGE_USERS, Capability.UPLOAD_REFERRALS}
     ),
@@ -191,11 +220,13 @@ def visible_audit_events(user: User) -> QuerySet[AuditEvent]:
     agency's staff did and what was done to their agency's records."""
     if not can(user, Capability.VIEW_AUDIT_TRAIL):
         return AuditEvent.objects.none()
+    events = AuditEvent.objects.all()
+    if not is_police(user):
+        # Not even the trail may show that a disruption plan exists outside the police.
+        events = events.exclude(target_type=DISRUPTION_TARGET)
     if hosts_partnership(user):
-        return AuditEvent.objects.all()
-    return AuditEvent.objects.filter(
-        Q(agency_id=user.agency_id) | Q(subject_agency_id=user.agency_id)
-    )
+        return events
+    return events.filter(Q(agency_id=user.agency_id) | Q(subject_agency_id=user.agency_id))
 
 
 def audit_filter_choices(user: User) -> tuple[QuerySet[Agency], QuerySet[User]]:
@@ -269,3 +300,105 @@ def access_draft(user: User, reference: str) -> Referral:
     if draft is None:
         raise deny(user, target_type="referral", target_id=reference, reason="not_their_draft")
     return draft
+
+
+# Scope: triage panels. Panels are multi-agency: every panel member, caseworker and programme
+# manager of the partnership sees the agendas and what each agency contributed.
+
+
+def panels_visible_to(user: User) -> QuerySet[TriagePanel]:
+    if can(user, Capability.SIT_ON_PANELS):
+        return TriagePanel.objects.all()
+    return TriagePanel.objects.none()
+
+
+def access_panel(user: User, panel_id: int) -> TriagePanel:
+    panel = panels_visible_to(user).select_related("area", "chair").filter(pk=panel_id).first()
+    if panel is None:
+        raise deny(user, target_type="triage_panel", target_id=panel_id, reason="out_of_scope")
+    return panel
+
+
+def access_agenda_item(user: User, panel: TriagePanel, item_id: int) -> AgendaItem:
+    item = (
+        AgendaItem.objects.filter(panel=panel, pk=item_id)
+        .select_related("referral", "referral__area", "referral__referring_agency")
+        .first()
+    )
+    if item is None:
+        raise deny(user, target_type="agenda_item", target_id=item_id, reason="out_of_scope")
+    return item
+
+
+# Scope: cases. The CIRV team works every case; a mentor reaches only the people assigned to
+# them now, and only the mentor's view of them.
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    if can(user, Capability.WORK_CASES):
+        return Case.objects.all()
+    return Case.objects.none()
+
+
+def mentees_of(user: User) -> QuerySet[Case]:
+    if not can(user, Capability.MENTOR_PEOPLE):
+        return Case.objects.none()
+    return Case.objects.filter(
+        mentor_assignments__mentor=user, mentor_assignments__ends_on__isnull=True, is_open=True
+    )
+
+
+def access_case(user: User, reference: str) -> Case:
+    """The whole case, for the CIRV team; otherwise an audited 404."""
+    case = (
+        cases_visible_to(user)
+        .select_related("referral", "referral__area", "referral__referring_agency", "caseworker")
+        .filter(reference=reference)
+        .first()
+    )
+    if case is None:
+        raise deny(user, target_type="case", target_id=reference, reason="out_of_scope")
+    return case
+
+
+def access_mentee(user: User, reference: str) -> Case:
+    """A case whose person this mentor is assigned to now; otherwise an audited 404."""
+    case = mentees_of(user).select_related("referral").filter(reference=reference).first()
+    if case is None:
+        raise deny(user, target_type="case", target_id=reference, reason="not_their_mentee")
+    return case
+
+
+def sees_small_numbers(user: User) -> bool:
+    """Whether figures may show counts under 5 exactly: the CIRV team may; scrutiny may not."""
+    return can(user, Capability.WORK_CASES)
+
+
+# Scope: disruption. Police-only, and invisible to everyone else: other users get the same 404
+# as for a plan that does not exist, and no page, figure or trail entry hints at one.
+DISRUPTION_TARGET = "disruption_plan"
+
+
+def is_police(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.agency.kind == AgencyKind.POLICE
+
+
+def may_see_disruption(user: User) -> bool:
+    return is_police(user) and (
+        can(user, Capability.WORK_CASES) or can(user, Capability.SIT_ON_PANELS)
+    )
+
+
+def disruption_plans_visible_to(user: User) -> QuerySet[DisruptionPlan]:
+    if may_see_disruption(user):
+        return DisruptionPlan.objects.all()
+    return DisruptionPlan.objects.none()
+
+
+def access_disruption_case(user: User, reference: str) -> Case:
+    """A case, for a police user working disruption; for anyone else an audited 404 that does
+    not name disruption."""
+    case = Case.objects.filter(reference=reference).select_related("referral").first()
+    if case is None or not may_see_disruption(user):
+        raise deny(user, target_type="case", target_id=reference, reason="out_of_scope")
+    return case

@@ -176,12 +176,22 @@ def agency_change_problems(agency: Agency | None, *, is_active: bool) -> dict[st
 
 
 def agency_create(
-    *, actor: User | None, name: str, kind: str, area: str = "", hosts_partnership: bool = False
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    area: str = "",
+    hosts_partnership: bool = False,
+    provides_mentors: bool = False,
 ) -> Agency:
     """Add an agency. `actor` is None only when vrhub builds its own demo world."""
     with transaction.atomic(durable=True):
         agency = Agency.objects.create(
-            name=name, kind=kind, area=area, hosts_partnership=hosts_partnership
+            name=name,
+            kind=kind,
+            area=area,
+            hosts_partnership=hosts_partnership,
+            provides_mentors=provides_mentors,
         )
         record(
             action=AuditAction.AGENCY_CREATED,
@@ -195,7 +205,14 @@ def agency_create(
 
 
 def agency_update(
-    *, actor: User, agency: Agency, name: str, kind: str, area: str, is_active: bool
+    *,
+    actor: User,
+    agency: Agency,
+    name: str,
+    kind: str,
+    area: str,
+    is_active: bool,
+    provides_mentors: bool = False,
 ) -> Agency:
     """Change an agency. Deactivating it ends its users' sessions and API access at once."""
     problems = agency_change_problems(agency, is_active=is_active)
@@ -207,6 +224,7 @@ def agency_update(
             "name": name,
             "kind": kind,
             "area": area,
+            "provides_mentors": provides_mentors,
             "is_active": is_active,
         }.items()
         if getattr(agency, field) != value

@@ -146,6 +146,7 @@ def agency_create(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             kind=form.cleaned_data["kind"],
             area=form.cleaned_data["area"],
+            provides_mentors=form.cleaned_data["provides_mentors"],
         )
         messages.success(request, f"{agency.name} has been added")
         return redirect("accounts:agency-detail", agency_id=agency.pk)

@@ -94,6 +94,8 @@ class ReferralStatus(models.TextChoices):
     AWAITING_INFORMATION = "awaiting_information", "Awaiting information"
     AWAITING_TRIAGE = "awaiting_triage", "Eligible, awaiting triage"
     SIGNPOSTED = "signposted", "Not eligible, signposted"
+    ACCEPTED = "accepted", "Accepted at triage"
+    NOT_SUITABLE = "not_suitable", "Not suitable at triage, referred elsewhere"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "vrhub.audit",
     "vrhub.accounts",
     "vrhub.referrals",
+    "vrhub.triage",
+    "vrhub.cases",
 ]
 
 MIDDLEWARE = [
@@ -230,3 +232,20 @@ WHITENOISE_USE_FINDERS = True
 
 # The demo world (`manage.py load_demo`) prints its passwords: never in production.
 VRHUB_ALLOW_DEMO = True
+
+# The CIRV pathway. Each is a number of days unless it says otherwise.
+# No answer to the CIRV offer by this many days after it was made: the person goes on the
+# at-risk list.
+VRHUB_OFFER_RESPONSE_DAYS = int(os.environ.get("VRHUB_OFFER_RESPONSE_DAYS", "14"))
+# A case with no successful contact for this long is flagged on the caseworker's list.
+VRHUB_CONTACT_GAP_DAYS = int(os.environ.get("VRHUB_CONTACT_GAP_DAYS", "14"))
+# An at-risk entry leaves the list by itself after this many months unless re-justified.
+VRHUB_AT_RISK_REVIEW_MONTHS = int(os.environ.get("VRHUB_AT_RISK_REVIEW_MONTHS", "3"))
+# Someone leaving custody may be reassessed for the pathway up to this age.
+VRHUB_POST_RELEASE_MAX_AGE = int(os.environ.get("VRHUB_POST_RELEASE_MAX_AGE", "30"))
+# Police may open a disruption plan for a person who refused the offer from this age.
+VRHUB_DISRUPTION_MINIMUM_AGE = 18
+# Needs are reviewed this many days after each assessment unless the assessor says otherwise.
+VRHUB_NEEDS_REVIEW_DAYS = int(os.environ.get("VRHUB_NEEDS_REVIEW_DAYS", "42"))
+# In figures shown to scrutiny members, any count below this reads "fewer than 5".
+VRHUB_SMALL_NUMBER_THRESHOLD = 5
