@@ -3,9 +3,9 @@ forms. `tests/test_permission_matrix.py` joins them and checks every URL of vrhu
 
 from __future__ import annotations
 
+from . import at_risk, casework, triage
 from .base import Part, Rule
 
-# Each capability adds its module here: `from . import triage` and `triage.PART`.
-PARTS: list[Part] = []
+PARTS: list[Part] = [triage.PART, casework.PART, at_risk.PART]
 
 __all__ = ["PARTS", "Part", "Rule"]
