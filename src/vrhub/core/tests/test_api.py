@@ -36,7 +36,15 @@ def test_me_answers_who_the_token_belongs_to(make_user):
         "name": "Coventry City Council",
         "kind": "local_authority",
     }
-    assert body["capabilities"] == ["make_referrals", "work_referrals"]
+    assert body["capabilities"] == [
+        "decide_at_panels",
+        "make_referrals",
+        "mentor_people",
+        "sit_on_panels",
+        "view_at_risk_list",
+        "work_cases",
+        "work_referrals",
+    ]
 
 
 def test_a_bad_token_gets_a_problem_not_a_page(db):
