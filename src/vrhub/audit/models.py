@@ -55,6 +55,7 @@ class AuditAction(models.TextChoices):
     PANEL_VIEWED = "triage.panel_viewed", "Triage panel agenda viewed"
     PANEL_RECORD_PRINTED = "triage.record_printed", "Triage panel record printed"
     AGENDA_REFRESHED = "triage.agenda_refreshed", "Triage agenda refreshed"
+    AGENDA_ITEM_ADDED = "triage.item_added", "Added to a triage panel's agenda"
     AGENDA_ITEM_VIEWED = "triage.item_viewed", "Agenda item viewed"
     CONTRIBUTION_SAVED = "triage.contribution_saved", "Agency information given to the panel"
     PANEL_DECIDED = "triage.decided", "Triage panel decision recorded"

@@ -91,10 +91,18 @@ SERVICES_DIRECTORY = Tile(
     Capability.CONFIGURE_REFERRALS,
 )
 
+TRIAGE_PANELS = Tile(
+    "Triage panels",
+    "Agendas, what each agency holds, decisions and the printed record.",
+    "triage:panels",
+    Capability.SIT_ON_PANELS,
+)
+
 ROLE_TILES: dict[Role, list[Tile]] = {
     Role.REFERRER: [MAKE_REFERRAL, YOUR_REFERRALS],
     Role.CASEWORKER: [
         REFERRAL_QUEUE,
+        TRIAGE_PANELS,
         MAKE_REFERRAL,
         Tile("Caseload", "People on the CIRV pathway and their next steps."),
         Tile("At-risk list", "People who have not engaged, with review dates."),
@@ -103,11 +111,10 @@ ROLE_TILES: dict[Role, list[Tile]] = {
         Tile("Your mentees", "The people assigned to you."),
         Tile("Log a contact", "Record a meeting, call or message."),
     ],
-    Role.TRIAGE_PANEL_MEMBER: [
-        Tile("Triage panels", "Upcoming panels, agency information and decisions."),
-    ],
+    Role.TRIAGE_PANEL_MEMBER: [TRIAGE_PANELS],
     Role.PROGRAMME_MANAGER: [
         REFERRAL_QUEUE,
+        TRIAGE_PANELS,
         REFERRAL_FIGURES,
         ELIGIBILITY_RULES,
         SERVICES_DIRECTORY,

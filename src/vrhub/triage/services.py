@@ -3,7 +3,8 @@ agency contributes, and the panel's decision per person. Each audited in its tra
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -32,7 +33,7 @@ class TriageRefused(Exception):
         self.problems = problems
 
 
-def _about_item(item: AgendaItem) -> dict[str, object]:
+def _about_item(item: AgendaItem) -> dict[str, Any]:
     return {
         "target_type": "agenda_item",
         "target_id": item.pk,
@@ -41,26 +42,40 @@ def _about_item(item: AgendaItem) -> dict[str, object]:
     }
 
 
-def awaiting_agenda(area: ProgrammeArea) -> list[Referral]:
-    """Eligible referrals in the area awaiting triage, not already on an agenda waiting for a
-    decision: the next agenda, oldest first."""
-    pending = AgendaItem.objects.filter(decision="").values("referral_id")
-    return list(
-        Referral.objects.filter(
-            status=ReferralStatus.AWAITING_TRIAGE, eligibility=Eligibility.ELIGIBLE, area=area
-        )
-        .exclude(pk__in=pending)
-        .order_by("submitted_at", "id")
+def awaiting_agenda(area: ProgrammeArea, *, not_on: TriagePanel | None = None) -> list[Referral]:
+    """Eligible referrals in the area awaiting triage: the next agenda, oldest first. Left out:
+    those waiting for a decision at a panel meeting today or later. Someone left undecided at a
+    panel that has met carries over to the next one."""
+    today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    pending = AgendaItem.objects.filter(decision="", panel__meets_at__gte=today).values(
+        "referral_id"
     )
+    referrals = Referral.objects.filter(
+        status=ReferralStatus.AWAITING_TRIAGE, eligibility=Eligibility.ELIGIBLE, area=area
+    ).exclude(pk__in=pending)
+    if not_on is not None:
+        # Once on a panel's agenda, a person is not added to it again (more information
+        # needed brings them to the next panel, not back to this one).
+        referrals = referrals.exclude(agenda_items__panel=not_on)
+    return list(referrals.select_related("referring_agency").order_by("submitted_at", "id"))
 
 
-def _add_to_agenda(panel: TriagePanel, referrals: list[Referral]) -> int:
+def _add_to_agenda(panel: TriagePanel, referrals: list[Referral], actor: User) -> int:
+    """Add people to the agenda; each addition is recorded against the person, so the trail
+    shows every panel that discussed them."""
     last = panel.items.aggregate(last=Max("position"))["last"] or 0
     now = timezone.now()
-    AgendaItem.objects.bulk_create(
+    items = AgendaItem.objects.bulk_create(
         AgendaItem(panel=panel, referral=referral, position=last + n, added_at=now)
         for n, referral in enumerate(referrals, start=1)
     )
+    for item in items:
+        record(
+            action=AuditAction.AGENDA_ITEM_ADDED,
+            actor=actor,
+            detail={"panel": panel.pk},
+            **_about_item(item),
+        )
     return len(referrals)
 
 
@@ -71,11 +86,11 @@ def panel_schedule(
     problems: dict[str, str] = {}
     if meets_at <= timezone.now():
         problems["meets_at"] = "The meeting must be in the future"
+    if not area.is_active:
+        problems["area"] = f"{area.name} is not an active programme area"
     if not location.strip():
         problems["location"] = "Enter where the panel meets, or how to join it"
-    if not chair.is_active or not (
-        {Role.PROGRAMME_MANAGER, Role.CASEWORKER} & set(chair.roles)
-    ):
+    if not chair.is_active or not ({Role.PROGRAMME_MANAGER, Role.CASEWORKER} & set(chair.roles)):
         problems["chair"] = "The chair must be an active caseworker or programme manager"
     if problems:
         raise TriageRefused(problems)
@@ -83,7 +98,7 @@ def panel_schedule(
         panel = TriagePanel.objects.create(
             area=area, meets_at=meets_at, location=location.strip(), chair=chair, scheduled_by=actor
         )
-        added = _add_to_agenda(panel, awaiting_agenda(area))
+        added = _add_to_agenda(panel, awaiting_agenda(area), actor)
         record(
             action=AuditAction.PANEL_SCHEDULED,
             actor=actor,
@@ -98,7 +113,7 @@ def agenda_refresh(*, panel: TriagePanel, actor: User) -> int:
     """Add referrals that became eligible since the agenda was built."""
     with transaction.atomic(durable=True):
         TriagePanel.objects.select_for_update().get(pk=panel.pk)
-        added = _add_to_agenda(panel, awaiting_agenda(panel.area))
+        added = _add_to_agenda(panel, awaiting_agenda(panel.area, not_on=panel), actor)
         record(
             action=AuditAction.AGENDA_REFRESHED,
             actor=actor,
@@ -184,6 +199,8 @@ def decision_record(
         )
     if decision == PanelDecision.NOT_SUITABLE and onward_service is None:
         problems["onward_service"] = "Select the service the person is referred on to"
+    elif decision == PanelDecision.NOT_SUITABLE and onward_service and not onward_service.is_active:
+        problems["onward_service"] = f"{onward_service.name} is no longer in the directory"
     if caseworker is not None and (
         not caseworker.is_active or Role.CASEWORKER not in caseworker.roles
     ):

@@ -6,67 +6,181 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0002_agency_provides_mentors'),
-        ('referrals', '0004_triage_outcome_statuses'),
+        ("accounts", "0002_agency_provides_mentors"),
+        ("referrals", "0004_triage_outcome_statuses"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TriagePanel',
+            name="TriagePanel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('meets_at', models.DateTimeField(db_index=True)),
-                ('location', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='panels', to='referrals.programmearea')),
-                ('chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scheduled_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("meets_at", models.DateTimeField(db_index=True)),
+                ("location", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="panels",
+                        to="referrals.programmearea",
+                    ),
+                ),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scheduled_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-meets_at'],
+                "ordering": ["-meets_at"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('added_at', models.DateTimeField()),
-                ('decision', models.CharField(blank=True, choices=[('accept', 'Accept for the CIRV offer'), ('not_suitable', 'Not suitable: refer elsewhere'), ('more_information', 'More information needed: back on the next agenda')], max_length=20)),
-                ('reason', models.CharField(blank=True, max_length=1000)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('onward_service', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referrals.service')),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agenda_items', to='referrals.referral')),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='triage.triagepanel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                ("added_at", models.DateTimeField()),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("accept", "Accept for the CIRV offer"),
+                            ("not_suitable", "Not suitable: refer elsewhere"),
+                            (
+                                "more_information",
+                                "More information needed: back on the next agenda",
+                            ),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=1000)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "onward_service",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referrals.service",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agenda_items",
+                        to="referrals.referral",
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="triage.triagepanel",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Contribution',
+            name="Contribution",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('information', models.TextField()),
-                ('criminally_active', models.BooleanField(default=False, help_text='Police only: police record the person as criminally active.')),
-                ('updated_at', models.DateTimeField()),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='triage.agendaitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("information", models.TextField()),
+                (
+                    "criminally_active",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Police only: police record the person as criminally active.",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contributions",
+                        to="triage.agendaitem",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name'],
-                'constraints': [models.UniqueConstraint(fields=('item', 'agency'), name='one_contribution_per_agency')],
+                "ordering": ["agency__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("item", "agency"), name="one_contribution_per_agency"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('panel', 'referral'), name='referral_once_per_panel'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                fields=("panel", "referral"), name="referral_once_per_panel"
+            ),
         ),
     ]
