@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -69,3 +70,10 @@ def suggested_services(referral: Referral) -> QuerySet[Service]:
             Q(maximum_age__isnull=True) | Q(maximum_age__gte=age)
         )
     return services.distinct()
+
+
+def agenda_items_of(referral: Referral) -> list[Any]:
+    """The triage panels that have had this referral on their agenda, latest first."""
+    return list(
+        referral.agenda_items.select_related("panel", "panel__area").order_by("-panel__meets_at")
+    )

@@ -269,6 +269,7 @@ def _render_detail(
             "ask": ask or InformationRequestForm(),
             "problem": problem,
             "onward": referral.onward.select_related("service", "recorded_by").first(),
+            "agenda": selectors.agenda_items_of(referral),
         },
         status=status,
     )
