@@ -37,6 +37,7 @@ from .models import (
     Case,
     CaseMove,
     Contact,
+    ContactMethod,
     CustodyRelease,
     DisruptionPlan,
     Family,
@@ -45,11 +46,13 @@ from .models import (
     Goal,
     GoalStatus,
     MentorAssignment,
+    MomentKind,
     NeedDomain,
     NeedsAssessment,
     NeedScore,
     Offer,
     OfferAnswer,
+    OfferMethod,
     PlannedService,
     PlannedServiceStatus,
     ReachableMoment,
@@ -67,6 +70,7 @@ from .pathway import (
 )
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+MAX_CONTACT_MINUTES = 600
 
 
 class CaseRefused(Exception):
@@ -107,6 +111,11 @@ def _about(case: Case) -> dict[str, Any]:
 
 def _today() -> date:
     return timezone.localdate()
+
+
+def _choice(value: str, choices: type[Any], field: str, message: str) -> dict[str, str]:
+    """A problem if `value` is not one of the enum's values (the API passes what it is given)."""
+    return {} if value in choices.values else {field: message}
 
 
 def _not_future(day: date | None, field: str, what: str) -> dict[str, str]:
@@ -219,6 +228,18 @@ def case_viewed(*, case: Case, actor: User, view: str = "case") -> None:
     """Record that someone read a person's case (the whole case, or the mentor's view)."""
     with transaction.atomic(durable=True):
         record(action=AuditAction.CASE_VIEWED, actor=actor, detail={"view": view}, **_about(case))
+
+
+def caseload_viewed(*, actor: User, cases: int, view: str) -> None:
+    """A list of people (a caseload, the mentees) was shown; each case page read is recorded
+    on its own by case_viewed."""
+    with transaction.atomic(durable=True):
+        record(
+            action=AuditAction.CASELOAD_VIEWED,
+            actor=actor,
+            target_type="caseload",
+            detail={"cases": cases, "view": view},
+        )
 
 
 # Moving between steps.
@@ -335,7 +356,10 @@ def case_close(
             )
         if placement_outcome and fresh.step != Step.PLACEMENT:
             raise CaseRefused(
-                {"placement_outcome": "A placement is recorded at step 8, placement and deselection"}
+                {
+                    "placement_outcome": "A placement is recorded at step 8, "
+                    "placement and deselection"
+                }
             )
         _close(
             fresh,
@@ -430,6 +454,10 @@ def caseworker_assign(
         raise CaseRefused({"caseworker": "Select an active caseworker"})
     with transaction.atomic(durable=True):
         fresh = _lock(case, expected_version)
+        if not fresh.is_open:
+            raise CaseRefused(
+                {"caseworker": "This case is closed: reopen it to give it to someone"}
+            )
         if fresh.caseworker_id == caseworker.pk:
             raise CaseRefused({"caseworker": f"{caseworker.full_name} already has this case"})
         previous = fresh.caseworker_id
@@ -451,7 +479,10 @@ def caseworker_assign(
 def offer_make(
     *, case: Case, actor: User, made_on: date, method: str, expected_version: int | None
 ) -> Offer:
-    problems = _not_future(made_on, "made_on", "The date the offer was made")
+    problems = {
+        **_not_future(made_on, "made_on", "The date the offer was made"),
+        **_choice(method, OfferMethod, "method", "Select how the offer was made"),
+    }
     if problems:
         raise CaseRefused(problems)
     with transaction.atomic(durable=True):
@@ -500,9 +531,14 @@ def offer_answer(
         offer.save(update_fields=["answer", "answered_on"])
         fresh.offer_respond_by = None
         record(
-            action=AuditAction.OFFER_ANSWERED, actor=actor, detail={"answer": answer}, **_about(fresh)
+            action=AuditAction.OFFER_ANSWERED,
+            actor=actor,
+            detail={"answer": answer},
+            **_about(fresh),
         )
         if answer == OfferAnswer.ACCEPTED:
+            # The same table as every other move: accepting is what lets the case go on.
+            check_move(Step.OFFER, Step.MOMENT, facts_about(fresh))
             _enter(
                 fresh,
                 to_step=Step.MOMENT,
@@ -519,9 +555,7 @@ def offer_answer(
             )
         else:
             _touch(fresh, actor, "offer_respond_by")
-            _close(
-                fresh, actor=actor, by=actor, reason=ClosureReason.OFFER_DECLINED, note=""
-            )
+            _close(fresh, actor=actor, by=actor, reason=ClosureReason.OFFER_DECLINED, note="")
             _at_risk_add(fresh, reason=AtRiskReason.OFFER_DECLINED, owner=actor, actor=actor)
     _refresh(case, fresh)
     return case
@@ -569,9 +603,14 @@ def moment_record(
     contact_method: str,
 ) -> ReachableMoment:
     problems = {
+        **_choice(kind, MomentKind, "kind", "Select what kind of moment it was"),
         **_not_future(occurred_on, "occurred_on", "The date of the moment"),
         **_not_future(contacted_on, "contacted_on", "The date of contact"),
     }
+    if contact_method:
+        problems.update(
+            _choice(contact_method, ContactMethod, "contact_method", "Select how contact was made")
+        )
     if contacted_on is not None and contacted_on < occurred_on:
         problems["contacted_on"] = "The contact cannot come before the moment"
     if contacted_on is not None and not contact_method:
@@ -671,7 +710,14 @@ def contact_log(
 ) -> Contact:
     """Log a contact with the person, or an attempt. A mentor logs for their mentees only (the
     view checks that through permissions.access_mentee)."""
-    problems = _not_future(occurred_on, "occurred_on", "The date of the contact")
+    problems = {
+        **_choice(method, ContactMethod, "method", "Select how the contact was made"),
+        **_not_future(occurred_on, "occurred_on", "The date of the contact"),
+    }
+    if duration_minutes is not None and not 0 < duration_minutes <= MAX_CONTACT_MINUTES:
+        problems["duration_minutes"] = (
+            f"The duration must be between 1 and {MAX_CONTACT_MINUTES} minutes"
+        )
     if len(note) > 500:
         problems["note"] = "The note must be 500 characters or fewer"
     if problems:
@@ -725,6 +771,8 @@ def needs_assess(
         next_review_on = assessed_on + timedelta(days=settings.VRHUB_NEEDS_REVIEW_DAYS)
     if next_review_on <= assessed_on:
         problems["next_review_on"] = "The next review must be after the assessment"
+    elif next_review_on < _today():
+        problems["next_review_on"] = "The next review must be today or in the future"
     if problems:
         raise CaseRefused(problems)
     with transaction.atomic(durable=True):
@@ -757,7 +805,7 @@ def needs_assess(
 def goal_set(
     *, case: Case, actor: User, domain: str, description: str, target_on: date | None
 ) -> Goal:
-    problems: dict[str, str] = {}
+    problems = _choice(domain, NeedDomain, "domain", "Select the need the goal is about")
     if not description.strip():
         problems["description"] = "Describe the goal"
     if target_on is not None and target_on < _today():
@@ -804,9 +852,11 @@ def service_plan_add(
     with transaction.atomic(durable=True):
         fresh = _lock(case, expected_version)
         _must_be_open(fresh)
-        if fresh.service_plan.filter(service=service).exclude(
-            status__in=[PlannedServiceStatus.COMPLETED, PlannedServiceStatus.DECLINED]
-        ).exists():
+        if (
+            fresh.service_plan.filter(service=service)
+            .exclude(status__in=[PlannedServiceStatus.COMPLETED, PlannedServiceStatus.DECLINED])
+            .exists()
+        ):
             raise CaseRefused({"service": f"{service.name} is already in the plan"})
         last = fresh.service_plan.aggregate(last=Max("position"))["last"] or 0
         planned = PlannedService.objects.create(
@@ -878,13 +928,18 @@ def service_plan_raise(
 # Post-release.
 
 
-def release_record(*, case: Case, actor: User, release_on: date, establishment: str) -> CustodyRelease:
+def release_record(
+    *, case: Case, actor: User, release_on: date, establishment: str
+) -> CustodyRelease:
     if not establishment.strip():
         raise CaseRefused({"establishment": "Enter the prison or young offender institution"})
     with transaction.atomic(durable=True):
         fresh = _lock(case, None)
         release = CustodyRelease.objects.create(
-            case=fresh, release_on=release_on, establishment=establishment.strip(), recorded_by=actor
+            case=fresh,
+            release_on=release_on,
+            establishment=establishment.strip(),
+            recorded_by=actor,
         )
         record(
             action=AuditAction.RELEASE_RECORDED,
@@ -970,6 +1025,8 @@ def family_member_mark_involved(
 ) -> FamilyMember:
     with transaction.atomic(durable=True):
         fresh = _lock(case, None)
+        if not FamilyMember.objects.filter(pk=member.pk, family__members__case=fresh).exists():
+            raise CaseRefused({"__all__": "This person is not in the case's family"})
         member.involved_in_serious_violence = involved
         member.save(update_fields=["involved_in_serious_violence"])
         record(
@@ -1070,8 +1127,10 @@ def at_risk_rejustify(
     if problems:
         raise CaseRefused(problems)
     with transaction.atomic(durable=True):
-        fresh = AtRiskEntry.objects.select_for_update().select_related("case__referral").get(
-            pk=entry.pk
+        fresh = (
+            AtRiskEntry.objects.select_for_update()
+            .select_related("case__referral")
+            .get(pk=entry.pk)
         )
         if not fresh.is_current(today):
             raise CaseRefused(
@@ -1097,8 +1156,10 @@ def at_risk_rejustify(
 
 def at_risk_remove(*, entry: AtRiskEntry, actor: User) -> None:
     with transaction.atomic(durable=True):
-        fresh = AtRiskEntry.objects.select_for_update().select_related("case__referral").get(
-            pk=entry.pk
+        fresh = (
+            AtRiskEntry.objects.select_for_update()
+            .select_related("case__referral")
+            .get(pk=entry.pk)
         )
         if fresh.status != AtRiskStatus.ACTIVE:
             raise CaseRefused({"__all__": "This entry is not on the list"})

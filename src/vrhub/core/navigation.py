@@ -98,19 +98,35 @@ TRIAGE_PANELS = Tile(
     Capability.SIT_ON_PANELS,
 )
 
+MY_CASES = Tile(
+    "Your cases",
+    "People on the CIRV pathway, their step, what is due and what needs attention.",
+    "cases:mine",
+    Capability.WORK_CASES,
+)
+CASELOADS = Tile(
+    "Caseloads",
+    "Every caseworker's cases by step, flags, and reassigning cases.",
+    "cases:caseloads",
+    Capability.MANAGE_CASELOADS,
+)
+MENTEES = Tile(
+    "Your mentees",
+    "The people assigned to you, and logging a meeting, call or message.",
+    "cases:mentees",
+    Capability.MENTOR_PEOPLE,
+)
+
 ROLE_TILES: dict[Role, list[Tile]] = {
     Role.REFERRER: [MAKE_REFERRAL, YOUR_REFERRALS],
     Role.CASEWORKER: [
         REFERRAL_QUEUE,
         TRIAGE_PANELS,
         MAKE_REFERRAL,
-        Tile("Caseload", "People on the CIRV pathway and their next steps."),
+        MY_CASES,
         Tile("At-risk list", "People who have not engaged, with review dates."),
     ],
-    Role.MENTOR: [
-        Tile("Your mentees", "The people assigned to you."),
-        Tile("Log a contact", "Record a meeting, call or message."),
-    ],
+    Role.MENTOR: [MENTEES],
     Role.TRIAGE_PANEL_MEMBER: [TRIAGE_PANELS],
     Role.PROGRAMME_MANAGER: [
         REFERRAL_QUEUE,
@@ -118,7 +134,7 @@ ROLE_TILES: dict[Role, list[Tile]] = {
         REFERRAL_FIGURES,
         ELIGIBILITY_RULES,
         SERVICES_DIRECTORY,
-        Tile("Caseloads", "Caseloads by caseworker and mentor."),
+        CASELOADS,
         Tile("At-risk list governance", "Reviews due, expiries and disproportionality."),
         Tile("Programme performance", "Engagement and outcomes on the CIRV pathway."),
     ],

@@ -115,9 +115,7 @@ def advance(case: Case, actor: User, to: Step, *, mentor: User | None = None) ->
 
 @pytest.fixture
 def st_giles(db: None) -> Agency:
-    return AgencyFactory(
-        name="St Giles Trust", kind=AgencyKind.VOLUNTARY, provides_mentors=True
-    )
+    return AgencyFactory(name="St Giles Trust", kind=AgencyKind.VOLUNTARY, provides_mentors=True)
 
 
 @pytest.fixture

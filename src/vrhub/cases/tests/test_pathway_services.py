@@ -23,32 +23,67 @@ def test_a_case_goes_from_triage_to_placement(make_case):
 def test_a_move_the_table_does_not_allow_is_refused_with_the_moves_it_allows(make_case, caseworker):
     case = make_case(Step.MOMENT)
     with pytest.raises(CaseRefused) as refused:
-        case_move(case=case, actor=caseworker, to_step=Step.SEQUENCING, reason="", expected_version=case.version)
+        case_move(
+            case=case,
+            actor=caseworker,
+            to_step=Step.SEQUENCING,
+            reason="",
+            expected_version=case.version,
+        )
     message = refused.value.problems["to_step"]
     assert "cannot move from Teachable or reachable moment to Sequencing" in message
     assert "Relationship building" in message
 
 
-def test_a_save_from_an_old_page_is_refused_naming_who_changed_the_case(make_case, caseworker, manager):
+def test_a_save_from_an_old_page_is_refused_naming_who_changed_the_case(
+    make_case, caseworker, manager
+):
     case = make_case(Step.MOMENT)
     seen = case.version
     case_move(case=case, actor=manager, to_step=Step.RELATIONSHIP, reason="", expected_version=seen)
     with pytest.raises(CaseChanged) as refused:
-        case_move(case=case, actor=caseworker, to_step=Step.RELATIONSHIP, reason="", expected_version=seen)
+        case_move(
+            case=case, actor=caseworker, to_step=Step.RELATIONSHIP, reason="", expected_version=seen
+        )
     assert "changed by Priya Programme-Manager" in refused.value.problems["__all__"]
 
 
 def test_a_declined_offer_closes_the_case_and_lists_the_person_at_risk(make_case, caseworker):
     case = make_case(Step.OFFER)
-    offer_make(case=case, actor=caseworker, made_on=case.opened_at.date(), method="phone", expected_version=case.version)
-    offer_answer(case=case, actor=caseworker, answer="declined", answered_on=case.opened_at.date(), expected_version=case.version)
+    offer_make(
+        case=case,
+        actor=caseworker,
+        made_on=case.opened_at.date(),
+        method="phone",
+        expected_version=case.version,
+    )
+    offer_answer(
+        case=case,
+        actor=caseworker,
+        answer="declined",
+        answered_on=case.opened_at.date(),
+        expected_version=case.version,
+    )
     case.refresh_from_db()
-    assert not case.is_open and case.closure_reason == ClosureReason.OFFER_DECLINED
+    assert not case.is_open
+    assert case.closure_reason == ClosureReason.OFFER_DECLINED
     assert AtRiskEntry.objects.get(case=case).status == AtRiskStatus.ACTIVE
 
 
 def test_a_victim_only_never_goes_on_the_at_risk_list(make_case, caseworker):
     case = make_case(Step.OFFER, concerns=[Concern.VIOLENCE_VICTIM])
-    offer_make(case=case, actor=caseworker, made_on=case.opened_at.date(), method="phone", expected_version=case.version)
-    offer_answer(case=case, actor=caseworker, answer="declined", answered_on=case.opened_at.date(), expected_version=case.version)
+    offer_make(
+        case=case,
+        actor=caseworker,
+        made_on=case.opened_at.date(),
+        method="phone",
+        expected_version=case.version,
+    )
+    offer_answer(
+        case=case,
+        actor=caseworker,
+        answer="declined",
+        answered_on=case.opened_at.date(),
+        expected_version=case.version,
+    )
     assert not AtRiskEntry.objects.filter(case=case).exists()
