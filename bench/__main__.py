@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.foundation", "bench.referrals"]
+BENCHMARKS = ["bench.foundation", "bench.referrals", "bench.pathway"]
 
 if __name__ == "__main__":
     failed = [b for b in BENCHMARKS if subprocess.run([sys.executable, "-m", b]).returncode]  # noqa: S603

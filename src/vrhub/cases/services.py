@@ -128,7 +128,8 @@ def _lock(case: Case, expected_version: int | None) -> Case:
     """Re-read the case under a row lock in the caller's transaction. A version that is not the
     current one means someone else changed the case since the user loaded it."""
     fresh = (
-        Case.objects.select_for_update()
+        # Lock the case's row only: PostgreSQL cannot lock the outer join to a missing area.
+        Case.objects.select_for_update(of=("self",))
         .select_related("referral", "referral__referring_agency", "referral__area")
         .get(pk=case.pk)
     )
@@ -297,6 +298,8 @@ def _close(
     """Close the case, inside the caller's transaction (its row already locked)."""
     from_step = case.step
     _enter(case, to_step=None, kind=MoveKind.EXIT, reason=note or reason.label, actor=by)
+    # The mentor's work ends with the case; reopening it means choosing a mentor again.
+    MentorAssignment.objects.filter(case=case, ends_on__isnull=True).update(ends_on=_today())
     case.is_open = False
     case.closed_at = timezone.now()
     case.closure_reason = reason
@@ -768,7 +771,9 @@ def needs_assess(
         if score is None or not 1 <= score <= 5:
             problems[domain.value] = f"Score {domain.label.lower()} from 1 to 5"
     if next_review_on is None:
-        next_review_on = assessed_on + timedelta(days=settings.VRHUB_NEEDS_REVIEW_DAYS)
+        next_review_on = max(
+            assessed_on + timedelta(days=settings.VRHUB_NEEDS_REVIEW_DAYS), _today()
+        )
     if next_review_on <= assessed_on:
         problems["next_review_on"] = "The next review must be after the assessment"
     elif next_review_on < _today():

@@ -21,6 +21,9 @@ SEED = 20231122  # the date of the scrutiny meeting the partnership started from
 BUILDERS = [
     "vrhub.accounts.demo.build",
     "vrhub.referrals.demo.build",
+    "vrhub.cases.demo.build_staff",
+    "vrhub.triage.demo.build",
+    "vrhub.cases.demo.build",
 ]
 
 

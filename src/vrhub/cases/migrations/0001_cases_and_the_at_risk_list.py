@@ -7,335 +7,950 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('referrals', '0004_triage_outcome_statuses'),
+        ("referrals", "0004_triage_outcome_statuses"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Family',
+            name="Family",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name_plural': 'families',
+                "verbose_name_plural": "families",
             },
         ),
         migrations.CreateModel(
-            name='AtRiskEntry',
+            name="AtRiskEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('offer_declined', 'Declined the CIRV offer'), ('no_response', 'Did not respond to the CIRV offer'), ('disengaged', 'Disengaged from the pathway')], max_length=32)),
-                ('added_on', models.DateField()),
-                ('review_on', models.DateField()),
-                ('status', models.CharField(choices=[('active', 'On the list'), ('expired', 'Expired: not re-justified by its review date'), ('removed', 'Removed')], default='active', max_length=16)),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='at_risk_entries', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("offer_declined", "Declined the CIRV offer"),
+                            ("no_response", "Did not respond to the CIRV offer"),
+                            ("disengaged", "Disengaged from the pathway"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("added_on", models.DateField()),
+                ("review_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "On the list"),
+                            ("expired", "Expired: not re-justified by its review date"),
+                            ("removed", "Removed"),
+                        ],
+                        default="active",
+                        max_length=16,
+                    ),
+                ),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="at_risk_entries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['review_on', 'id'],
+                "ordering": ["review_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AtRiskReview',
+            name="AtRiskReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reviewed_on', models.DateField()),
-                ('justification', models.CharField(max_length=500)),
-                ('next_review_on', models.DateField()),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='cases.atriskentry')),
-                ('reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reviewed_on", models.DateField()),
+                ("justification", models.CharField(max_length=500)),
+                ("next_review_on", models.DateField()),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="cases.atriskentry",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reviewed_on', 'id'],
+                "ordering": ["reviewed_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AtRiskShare',
+            name="AtRiskShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('shared_at', models.DateTimeField()),
-                ('recipient', models.CharField(max_length=200)),
-                ('purpose', models.CharField(max_length=500)),
-                ('redacted', models.BooleanField(default=True)),
-                ('entries', models.PositiveIntegerField()),
-                ('shared_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("shared_at", models.DateTimeField()),
+                ("recipient", models.CharField(max_length=200)),
+                ("purpose", models.CharField(max_length=500)),
+                ("redacted", models.BooleanField(default=True)),
+                ("entries", models.PositiveIntegerField()),
+                (
+                    "shared_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-shared_at'],
+                "ordering": ["-shared_at"],
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('step', models.PositiveSmallIntegerField(choices=[(1, 'Referral'), (2, 'Multi-agency triage'), (3, 'CIRV offer'), (4, 'Teachable or reachable moment'), (5, 'Relationship building'), (6, 'Progress'), (7, 'Sequencing'), (8, 'Placement and deselection')], default=3)),
-                ('step_entered_at', models.DateTimeField()),
-                ('is_open', models.BooleanField(default=True)),
-                ('opened_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('closure_reason', models.CharField(blank=True, choices=[('completed', 'Completed the programme'), ('disengaged', 'Disengaged'), ('offer_declined', 'Declined the CIRV offer'), ('no_response', 'No response to the CIRV offer'), ('moved_out_of_area', 'Moved out of the area'), ('custody', 'In custody'), ('deceased', 'Deceased'), ('other', 'Other')], max_length=32)),
-                ('placement_outcome', models.CharField(blank=True, choices=[('education', 'Education'), ('training', 'Training'), ('employment', 'Employment'), ('relocation', 'Relocation'), ('other', 'Other'), ('none', 'No placement')], max_length=16)),
-                ('follow_up_on', models.DateField(blank=True, null=True)),
-                ('last_successful_contact_on', models.DateField(blank=True, null=True)),
-                ('next_review_on', models.DateField(blank=True, null=True)),
-                ('offer_respond_by', models.DateField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('changed_at', models.DateTimeField()),
-                ('caseworker', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to=settings.AUTH_USER_MODEL)),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='case', to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                (
+                    "step",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Referral"),
+                            (2, "Multi-agency triage"),
+                            (3, "CIRV offer"),
+                            (4, "Teachable or reachable moment"),
+                            (5, "Relationship building"),
+                            (6, "Progress"),
+                            (7, "Sequencing"),
+                            (8, "Placement and deselection"),
+                        ],
+                        default=3,
+                    ),
+                ),
+                ("step_entered_at", models.DateTimeField()),
+                ("is_open", models.BooleanField(default=True)),
+                ("opened_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("completed", "Completed the programme"),
+                            ("disengaged", "Disengaged"),
+                            ("offer_declined", "Declined the CIRV offer"),
+                            ("no_response", "No response to the CIRV offer"),
+                            ("moved_out_of_area", "Moved out of the area"),
+                            ("custody", "In custody"),
+                            ("deceased", "Deceased"),
+                            ("other", "Other"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                (
+                    "placement_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("education", "Education"),
+                            ("training", "Training"),
+                            ("employment", "Employment"),
+                            ("relocation", "Relocation"),
+                            ("other", "Other"),
+                            ("none", "No placement"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("follow_up_on", models.DateField(blank=True, null=True)),
+                ("last_successful_contact_on", models.DateField(blank=True, null=True)),
+                ("next_review_on", models.DateField(blank=True, null=True)),
+                ("offer_respond_by", models.DateField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("changed_at", models.DateTimeField()),
+                (
+                    "caseworker",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_at', '-id'],
+                "ordering": ["-opened_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='atriskentry',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='at_risk_entries', to='cases.case'),
+            model_name="atriskentry",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="at_risk_entries",
+                to="cases.case",
+            ),
         ),
         migrations.CreateModel(
-            name='CaseMove',
+            name="CaseMove",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('opened', 'Accepted at triage'), ('forward', 'Moved on'), ('back', 'Moved back'), ('exit', 'Closed'), ('reopen', 'Reopened'), ('history', 'Earlier step')], max_length=16)),
-                ('from_step', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Referral'), (2, 'Multi-agency triage'), (3, 'CIRV offer'), (4, 'Teachable or reachable moment'), (5, 'Relationship building'), (6, 'Progress'), (7, 'Sequencing'), (8, 'Placement and deselection')], null=True)),
-                ('to_step', models.PositiveSmallIntegerField(blank=True, choices=[(1, 'Referral'), (2, 'Multi-agency triage'), (3, 'CIRV offer'), (4, 'Teachable or reachable moment'), (5, 'Relationship building'), (6, 'Progress'), (7, 'Sequencing'), (8, 'Placement and deselection')], help_text='Empty when the case closed.', null=True)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('at', models.DateTimeField()),
-                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moves', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opened", "Accepted at triage"),
+                            ("forward", "Moved on"),
+                            ("back", "Moved back"),
+                            ("exit", "Closed"),
+                            ("reopen", "Reopened"),
+                            ("history", "Earlier step"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "from_step",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Referral"),
+                            (2, "Multi-agency triage"),
+                            (3, "CIRV offer"),
+                            (4, "Teachable or reachable moment"),
+                            (5, "Relationship building"),
+                            (6, "Progress"),
+                            (7, "Sequencing"),
+                            (8, "Placement and deselection"),
+                        ],
+                        null=True,
+                    ),
+                ),
+                (
+                    "to_step",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (1, "Referral"),
+                            (2, "Multi-agency triage"),
+                            (3, "CIRV offer"),
+                            (4, "Teachable or reachable moment"),
+                            (5, "Relationship building"),
+                            (6, "Progress"),
+                            (7, "Sequencing"),
+                            (8, "Placement and deselection"),
+                        ],
+                        help_text="Empty when the case closed.",
+                        null=True,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("at", models.DateTimeField()),
+                (
+                    "by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moves",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('face_to_face', 'Face to face'), ('phone', 'Phone'), ('message', 'Message'), ('attempted', 'Attempted or missed')], max_length=16)),
-                ('occurred_on', models.DateField()),
-                ('duration_minutes', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(600)])),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("face_to_face", "Face to face"),
+                            ("phone", "Phone"),
+                            ("message", "Message"),
+                            ("attempted", "Attempted or missed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("occurred_on", models.DateField()),
+                (
+                    "duration_minutes",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(600)],
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_on', '-id'],
+                "ordering": ["-occurred_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CustodyRelease',
+            name="CustodyRelease",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('release_on', models.DateField()),
-                ('establishment', models.CharField(max_length=200)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='releases', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("release_on", models.DateField()),
+                ("establishment", models.CharField(max_length=200)),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="releases",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-release_on', '-id'],
+                "ordering": ["-release_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DisruptionPlan',
+            name="DisruptionPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_on', models.DateField()),
-                ('basis', models.CharField(help_text='What police hold that shows the person is criminally active.', max_length=500)),
-                ('actions', models.TextField()),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opened_on", models.DateField()),
+                (
+                    "basis",
+                    models.CharField(
+                        help_text="What police hold that shows the person is criminally active.",
+                        max_length=500,
+                    ),
+                ),
+                ("actions", models.TextField()),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-opened_on', '-id'],
+                "ordering": ["-opened_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyMember',
+            name="FamilyMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_name', models.CharField(max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('role', models.CharField(choices=[('child', 'Child or young person'), ('parent', 'Parent or carer'), ('other', 'Other household member')], max_length=16)),
-                ('same_household', models.BooleanField(default=True)),
-                ('involved_in_serious_violence', models.BooleanField(default=False)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='family_member', to='cases.case')),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='cases.family')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("first_name", models.CharField(max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("child", "Child or young person"),
+                            ("parent", "Parent or carer"),
+                            ("other", "Other household member"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("same_household", models.BooleanField(default=True)),
+                ("involved_in_serious_violence", models.BooleanField(default=False)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="family_member",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="cases.family",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['date_of_birth', 'id'],
+                "ordering": ["date_of_birth", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(choices=[('ete', 'Education, training and employment'), ('accommodation', 'Accommodation'), ('family', 'Family and relationships'), ('peers', 'Peers and gang association'), ('substances', 'Substance misuse'), ('mental_health', 'Emotional and mental health'), ('finance', 'Finance and debt'), ('offending', 'Offending and victimisation'), ('physical_health', 'Physical health')], max_length=16)),
-                ('description', models.CharField(max_length=300)),
-                ('target_on', models.DateField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Working towards'), ('achieved', 'Achieved'), ('dropped', 'No longer pursued')], default='open', max_length=16)),
-                ('set_on', models.DateField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='cases.case')),
-                ('set_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[
+                            ("ete", "Education, training and employment"),
+                            ("accommodation", "Accommodation"),
+                            ("family", "Family and relationships"),
+                            ("peers", "Peers and gang association"),
+                            ("substances", "Substance misuse"),
+                            ("mental_health", "Emotional and mental health"),
+                            ("finance", "Finance and debt"),
+                            ("offending", "Offending and victimisation"),
+                            ("physical_health", "Physical health"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("description", models.CharField(max_length=300)),
+                ("target_on", models.DateField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Working towards"),
+                            ("achieved", "Achieved"),
+                            ("dropped", "No longer pursued"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("set_on", models.DateField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['set_on', 'id'],
+                "ordering": ["set_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MentorAssignment',
+            name="MentorAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('starts_on', models.DateField()),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('assigned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentor_assignments', to='cases.case')),
-                ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mentor_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("starts_on", models.DateField()),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentor_assignments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mentor_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_on', '-id'],
+                "ordering": ["-starts_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='NeedsAssessment',
+            name="NeedsAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField()),
-                ('is_review', models.BooleanField(default=False)),
-                ('next_review_on', models.DateField()),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessed_on", models.DateField()),
+                ("is_review", models.BooleanField(default=False)),
+                ("next_review_on", models.DateField()),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessed_on', 'id'],
+                "ordering": ["assessed_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='NeedScore',
+            name="NeedScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(choices=[('ete', 'Education, training and employment'), ('accommodation', 'Accommodation'), ('family', 'Family and relationships'), ('peers', 'Peers and gang association'), ('substances', 'Substance misuse'), ('mental_health', 'Emotional and mental health'), ('finance', 'Finance and debt'), ('offending', 'Offending and victimisation'), ('physical_health', 'Physical health')], max_length=16)),
-                ('score', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)])),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='cases.needsassessment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[
+                            ("ete", "Education, training and employment"),
+                            ("accommodation", "Accommodation"),
+                            ("family", "Family and relationships"),
+                            ("peers", "Peers and gang association"),
+                            ("substances", "Substance misuse"),
+                            ("mental_health", "Emotional and mental health"),
+                            ("finance", "Finance and debt"),
+                            ("offending", "Offending and victimisation"),
+                            ("physical_health", "Physical health"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "score",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(5),
+                        ]
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scores",
+                        to="cases.needsassessment",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Offer',
+            name="Offer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('made_on', models.DateField()),
-                ('method', models.CharField(choices=[('in_person', 'In person'), ('phone', 'By phone'), ('letter', 'By letter'), ('through_professional', 'Through a professional they know')], max_length=24)),
-                ('answer', models.CharField(choices=[('awaiting', 'Waiting for an answer'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('no_response', 'No response in time')], default='awaiting', max_length=16)),
-                ('answered_on', models.DateField(blank=True, null=True)),
-                ('respond_by', models.DateField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='offers', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("made_on", models.DateField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("phone", "By phone"),
+                            ("letter", "By letter"),
+                            ("through_professional", "Through a professional they know"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                (
+                    "answer",
+                    models.CharField(
+                        choices=[
+                            ("awaiting", "Waiting for an answer"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("no_response", "No response in time"),
+                        ],
+                        default="awaiting",
+                        max_length=16,
+                    ),
+                ),
+                ("answered_on", models.DateField(blank=True, null=True)),
+                ("respond_by", models.DateField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="offers",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-made_on', '-id'],
+                "ordering": ["-made_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlannedService',
+            name="PlannedService",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField()),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('referred', 'Referred'), ('started', 'Started'), ('completed', 'Completed'), ('declined', 'Declined')], default='planned', max_length=16)),
-                ('status_on', models.DateField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='service_plan', to='cases.case')),
-                ('planned_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referrals.service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("referred", "Referred"),
+                            ("started", "Started"),
+                            ("completed", "Completed"),
+                            ("declined", "Declined"),
+                        ],
+                        default="planned",
+                        max_length=16,
+                    ),
+                ),
+                ("status_on", models.DateField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="service_plan",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "planned_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referrals.service",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PopulationShare',
+            name="PopulationShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('dimension', models.CharField(choices=[('ethnicity', 'Ethnic group'), ('sex', 'Sex'), ('age_band', 'Age band')], max_length=16)),
-                ('category', models.CharField(max_length=40)),
-                ('percent', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('source', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "dimension",
+                    models.CharField(
+                        choices=[
+                            ("ethnicity", "Ethnic group"),
+                            ("sex", "Sex"),
+                            ("age_band", "Age band"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("category", models.CharField(max_length=40)),
+                ("percent", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("source", models.CharField(max_length=200)),
             ],
             options={
-                'ordering': ['dimension', 'category'],
-                'constraints': [models.UniqueConstraint(fields=('dimension', 'category'), name='one_share_per_category')],
+                "ordering": ["dimension", "category"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("dimension", "category"), name="one_share_per_category"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReachableMoment',
+            name="ReachableMoment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('arrest', 'Arrest'), ('injury', 'Injury or A&E attendance'), ('release', 'Release from custody'), ('exclusion', 'Exclusion from school'), ('family_crisis', 'A family crisis'), ('court', 'A court appearance')], max_length=16)),
-                ('occurred_on', models.DateField()),
-                ('contacted_on', models.DateField(blank=True, null=True)),
-                ('contact_method', models.CharField(blank=True, choices=[('face_to_face', 'Face to face'), ('phone', 'Phone'), ('message', 'Message'), ('attempted', 'Attempted or missed')], max_length=16)),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moments', to='cases.case')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("arrest", "Arrest"),
+                            ("injury", "Injury or A&E attendance"),
+                            ("release", "Release from custody"),
+                            ("exclusion", "Exclusion from school"),
+                            ("family_crisis", "A family crisis"),
+                            ("court", "A court appearance"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("occurred_on", models.DateField()),
+                ("contacted_on", models.DateField(blank=True, null=True)),
+                (
+                    "contact_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("face_to_face", "Face to face"),
+                            ("phone", "Phone"),
+                            ("message", "Message"),
+                            ("attempted", "Attempted or missed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moments",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-occurred_on', '-id'],
+                "ordering": ["-occurred_on", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['caseworker', 'is_open', 'step'], name='case_caseload'),
+            model_name="case",
+            index=models.Index(fields=["caseworker", "is_open", "step"], name="case_caseload"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['is_open', 'step'], name='case_by_step'),
+            model_name="case",
+            index=models.Index(fields=["is_open", "step"], name="case_by_step"),
         ),
         migrations.AddIndex(
-            model_name='atriskentry',
-            index=models.Index(fields=['status', 'review_on'], name='at_risk_current'),
+            model_name="atriskentry",
+            index=models.Index(fields=["status", "review_on"], name="at_risk_current"),
         ),
         migrations.AddConstraint(
-            model_name='atriskentry',
-            constraint=models.CheckConstraint(condition=models.Q(('review_on__gte', models.F('added_on'))), name='at_risk_review_after_added'),
+            model_name="atriskentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("review_on__gte", models.F("added_on"))),
+                name="at_risk_review_after_added",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='atriskentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('case',), name='one_active_at_risk_entry_per_case'),
+            model_name="atriskentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("case",),
+                name="one_active_at_risk_entry_per_case",
+            ),
         ),
         migrations.AddIndex(
-            model_name='casemove',
-            index=models.Index(fields=['case', 'at'], name='case_move_timeline'),
+            model_name="casemove",
+            index=models.Index(fields=["case", "at"], name="case_move_timeline"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['case', '-occurred_on'], name='contact_by_case'),
+            model_name="contact",
+            index=models.Index(fields=["case", "-occurred_on"], name="contact_by_case"),
         ),
         migrations.AddIndex(
-            model_name='mentorassignment',
-            index=models.Index(fields=['mentor', 'ends_on'], name='mentor_current_cases'),
+            model_name="mentorassignment",
+            index=models.Index(fields=["mentor", "ends_on"], name="mentor_current_cases"),
         ),
         migrations.AddConstraint(
-            model_name='mentorassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('ends_on__isnull', True)), fields=('case',), name='one_current_mentor_per_case'),
+            model_name="mentorassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ends_on__isnull", True)),
+                fields=("case",),
+                name="one_current_mentor_per_case",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needscore',
-            constraint=models.UniqueConstraint(fields=('assessment', 'domain'), name='one_score_per_domain'),
+            model_name="needscore",
+            constraint=models.UniqueConstraint(
+                fields=("assessment", "domain"), name="one_score_per_domain"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needscore',
-            constraint=models.CheckConstraint(condition=models.Q(('score__gte', 1), ('score__lte', 5)), name='need_score_1_to_5'),
+            model_name="needscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("score__gte", 1), ("score__lte", 5)), name="need_score_1_to_5"
+            ),
         ),
     ]
