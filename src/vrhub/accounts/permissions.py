@@ -241,6 +241,16 @@ def audit_filter_choices(user: User) -> tuple[QuerySet[Agency], QuerySet[User]]:
     return agencies, User.objects.filter(agency__in=agencies).order_by("full_name")
 
 
+def audit_action_choices(user: User) -> list[tuple[str, str]]:
+    """The actions a data protection officer may filter by: outside the police, the list does
+    not even name disruption."""
+    return [
+        (value, label)
+        for value, label in AuditAction.choices
+        if is_police(user) or not value.startswith("disruption.")
+    ]
+
+
 # Roles that give partnership-wide reach over people's data or its administration: the CIRV
 # team (caseworkers, programme managers) reads every referral.
 PARTNERSHIP_ROLES = frozenset(

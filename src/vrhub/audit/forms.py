@@ -57,9 +57,18 @@ class AuditFilterForm(GovukForm):
     )
 
     def __init__(
-        self, *args: Any, users: QuerySet[User], agencies: QuerySet[Agency], **kwargs: Any
+        self,
+        *args: Any,
+        users: QuerySet[User],
+        agencies: QuerySet[Agency],
+        actions: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if actions is not None:
+            action = self.fields["action"]
+            assert isinstance(action, forms.ChoiceField)  # noqa: S101
+            action.choices = [("", "Any action"), *actions]
         for name, queryset in (("user", users), ("agency", agencies)):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)  # noqa: S101

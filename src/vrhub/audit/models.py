@@ -91,6 +91,7 @@ class AuditAction(models.TextChoices):
     DISRUPTION_OPENED = "disruption.opened", "Disruption plan opened"
     DISRUPTION_VIEWED = "disruption.viewed", "Disruption plan viewed"
     DISRUPTION_CLOSED = "disruption.closed", "Disruption plan closed"
+    POPULATION_SHARES_REPLACED = "at_risk.population_replaced", "Population shares replaced"
     PROGRAMME_FIGURES_VIEWED = "programme.figures_viewed", "Programme figures viewed"
     AUDIT_TRAIL_VIEWED = "audit.trail_viewed", "Audit trail viewed"
     AUDIT_TRAIL_EXPORTED = "audit.trail_exported", "Audit trail downloaded"

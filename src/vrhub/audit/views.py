@@ -46,7 +46,12 @@ def _filtered(
     agencies, users = permissions.audit_filter_choices(officer)
     filters = request.GET.copy()
     filters.pop("page", None)
-    form = AuditFilterForm(filters or None, users=users, agencies=agencies)
+    form = AuditFilterForm(
+        filters or None,
+        users=users,
+        agencies=agencies,
+        actions=permissions.audit_action_choices(officer),
+    )
     criteria = form.criteria() if form.is_bound and form.is_valid() else AuditFilter()
     events = filter_events(permissions.visible_audit_events(officer), criteria)
     return officer, form, criteria, events

@@ -261,6 +261,7 @@ def _render_case(
             ],
             "manages": can(me, Capability.MANAGE_CASELOADS),
             "contact_gap_days": settings.VRHUB_CONTACT_GAP_DAYS,
+            "may_see_disruption": permissions.may_see_disruption(me),
         },
         status=status,
     )

@@ -117,6 +117,19 @@ MENTEES = Tile(
     Capability.MENTOR_PEOPLE,
 )
 
+AT_RISK_LIST = Tile(
+    "At-risk list",
+    "People who would not engage, each with a reason, an owner and a review date.",
+    "cases:at-risk",
+    Capability.VIEW_AT_RISK_LIST,
+)
+PROGRAMME_FIGURES = Tile(
+    "Programme figures",
+    "Referrals, triage, the 8 steps, the at-risk list and closures, by area, sex and age.",
+    "cases:programme",
+    Capability.VIEW_PROGRAMME_FIGURES,
+)
+
 ROLE_TILES: dict[Role, list[Tile]] = {
     Role.REFERRER: [MAKE_REFERRAL, YOUR_REFERRALS],
     Role.CASEWORKER: [
@@ -124,7 +137,7 @@ ROLE_TILES: dict[Role, list[Tile]] = {
         TRIAGE_PANELS,
         MAKE_REFERRAL,
         MY_CASES,
-        Tile("At-risk list", "People who have not engaged, with review dates."),
+        AT_RISK_LIST,
     ],
     Role.MENTOR: [MENTEES],
     Role.TRIAGE_PANEL_MEMBER: [TRIAGE_PANELS],
@@ -135,8 +148,8 @@ ROLE_TILES: dict[Role, list[Tile]] = {
         ELIGIBILITY_RULES,
         SERVICES_DIRECTORY,
         CASELOADS,
-        Tile("At-risk list governance", "Reviews due, expiries and disproportionality."),
-        Tile("Programme performance", "Engagement and outcomes on the CIRV pathway."),
+        AT_RISK_LIST,
+        PROGRAMME_FIGURES,
     ],
     Role.ANALYST: [
         Tile("Import data", "Police, emergency department and partner data."),
@@ -149,6 +162,7 @@ ROLE_TILES: dict[Role, list[Tile]] = {
         Tile("Subject access requests", "Find everything held about a person."),
     ],
     Role.SCRUTINY_MEMBER: [
+        PROGRAMME_FIGURES,
         Tile("Reports", "Police and Crime Board and scrutiny reports."),
     ],
     Role.ADMINISTRATOR: [AGENCIES, USERS, UPLOAD_REFERRALS],

@@ -150,7 +150,7 @@ class DecisionForm(LaidOutForm):
         },
     )
     caseworker = UserChoiceField(
-        label="Caseworker",
+        label="Caseworker, if the panel accepts",
         queryset=User.objects.none(),
         required=False,
         empty_label="Assign a caseworker later",
@@ -158,7 +158,7 @@ class DecisionForm(LaidOutForm):
         error_messages={"invalid_choice": "Select a caseworker from the list"},
     )
     onward_service = forms.ModelChoiceField(
-        label="Service the person is referred on to",
+        label="Service the person is referred on to, if not suitable",
         queryset=Service.objects.none(),
         required=False,
         empty_label="Select a service",

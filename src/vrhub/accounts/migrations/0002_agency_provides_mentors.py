@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_agencies_users_and_roles'),
+        ("accounts", "0001_agencies_users_and_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agency',
-            name='provides_mentors',
-            field=models.BooleanField(default=False, help_text='Its staff can be assigned as mentors on the CIRV pathway, like St Giles Trust.'),
+            model_name="agency",
+            name="provides_mentors",
+            field=models.BooleanField(
+                default=False,
+                help_text="Its staff can be assigned as mentors on the CIRV pathway, like St Giles Trust.",
+            ),
         ),
     ]

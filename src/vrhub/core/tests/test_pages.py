@@ -55,12 +55,19 @@ def test_each_role_has_its_own_home_with_tiles_that_lead_somewhere(make_user, cl
 
 def test_navigation_shows_only_what_the_role_may_use(make_user, client_for):
     mentor = client_for(make_user(Role.MENTOR)).get("/home/mentor/")
-    assert [i.text for i in mentor.context["navigation"]] == ["Home", "Your account"]
+    assert [i.text for i in mentor.context["navigation"]] == [
+        "Home",
+        "Your mentees",
+        "Your account",
+    ]
     caseworker = client_for(make_user(Role.CASEWORKER)).get("/home/caseworker/")
     assert [i.text for i in caseworker.context["navigation"]] == [
         "Home",
         "Referral queue",
+        "Triage panels",
         "Make a referral",
+        "Your cases",
+        "At-risk list",
         "Your account",
     ]
     admin = client_for(make_user(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER))

@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0003_referral_information_requests'),
+        ("referrals", "0003_referral_information_requests"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='referral',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('new', 'New'), ('awaiting_information', 'Awaiting information'), ('awaiting_triage', 'Eligible, awaiting triage'), ('signposted', 'Not eligible, signposted'), ('accepted', 'Accepted at triage'), ('not_suitable', 'Not suitable at triage, referred elsewhere'), ('withdrawn', 'Withdrawn')], db_index=True, default='draft', max_length=32),
+            model_name="referral",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("new", "New"),
+                    ("awaiting_information", "Awaiting information"),
+                    ("awaiting_triage", "Eligible, awaiting triage"),
+                    ("signposted", "Not eligible, signposted"),
+                    ("accepted", "Accepted at triage"),
+                    ("not_suitable", "Not suitable at triage, referred elsewhere"),
+                    ("withdrawn", "Withdrawn"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=32,
+            ),
         ),
     ]
