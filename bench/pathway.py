@@ -276,6 +276,7 @@ def generate(
     from vrhub.accounts.models import Agency, AgencyKind, Role, User
     from vrhub.cases import models as m
     from vrhub.cases.pathway import ClosureReason
+    from vrhub.referrals.eligibility import age_on
     from vrhub.referrals.models import (
         Concern,
         Eligibility,
@@ -336,6 +337,7 @@ def generate(
                 "person_aware",
                 "urgency",
                 "referral_date",
+                "age_at_referral",
                 "area",
                 "eligibility",
                 "submitted_at",
@@ -462,6 +464,7 @@ def generate(
                 "agrees",
                 "routine",
                 dates.day(referred),
+                age_on(born, referred),
                 area.pk,
                 Eligibility.ELIGIBLE.value,
                 dates.at(referred),

@@ -21,11 +21,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import NotSupportedError, transaction
+from django.db import transaction
 from django.db.models import Case as SqlCase
-from django.db.models import CharField, F, Func, IntegerField, Q, Value, When
+from django.db.models import CharField, F, Q, Value, When
 from django.db.models import Count as CountRows
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from vrhub.accounts.models import User
@@ -74,54 +73,6 @@ def age_band_today(date_of_birth: str, today: date) -> SqlCase:
         latest_birth = years_before(today, lowest)
         whens.append(When(**{f"{date_of_birth}__lte": latest_birth}, then=Value(label)))
     return SqlCase(*whens, default=Value(UNDER_10), output_field=CharField())
-
-
-class AgeInYears(Func):
-    """Whole years from the first date to the second, as eligibility.age_on counts them
-    (someone born on 29 February is a year older on 1 March), in each database's own terms
-    rather than a function call per row: PostgreSQL's AGE(); in SQLite the dates as numbers
-    YYYYMMDD, whose difference divided by 10000 is the age."""
-
-    arity = 2
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        born, on = self.get_source_expressions()
-        as_number = [
-            Cast(
-                Func(Value("%Y%m%d"), day, function="STRFTIME", output_field=CharField()),
-                IntegerField(),
-            )
-            for day in (on, born)
-        ]
-        return compiler.compile((as_number[0] - as_number[1]) / Value(10000))
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        born, on = self.get_source_expressions()
-        years = Func(
-            Value("year"),
-            Func(on, born, function="AGE", output_field=CharField()),
-            function="DATE_PART",
-            output_field=CharField(),
-        )
-        return compiler.compile(Cast(years, IntegerField()))
-
-    def as_sql(  # vrhub runs on SQLite and PostgreSQL only
-        self,
-        compiler: Any,
-        connection: Any,
-        function: str | None = None,
-        template: str | None = None,
-        arg_joiner: str | None = None,
-        **extra_context: Any,
-    ) -> Any:
-        raise NotSupportedError(f"Ages are not counted on {connection.vendor} yet")
-
-
-def age_on_in_sql(date_of_birth: str, day: str) -> AgeInYears:
-    """Age in whole years of field `date_of_birth` on the date in field `day` (the referral
-    date), as SQL; null if either date is missing."""
-    return AgeInYears(F(date_of_birth), F(day))
 
 
 def band_of_age(age: int | None) -> str:
@@ -426,7 +377,7 @@ def programme_summary(*, start: date | None, end: date | None, exact: bool) -> P
         .values(
             area_name=F("area__name"),
             sex_code=F("sex"),
-            age=age_on_in_sql("date_of_birth", "referral_date"),
+            age=F("age_at_referral"),
         )
         .annotate(n=CountRows("pk"))
         .order_by()

@@ -13,7 +13,7 @@ from vrhub.accounts.models import User
 from vrhub.core.demo import DemoWorld
 
 from . import services
-from .eligibility import decide
+from .eligibility import age_on, decide
 from .models import (
     Concern,
     Eligibility,
@@ -300,6 +300,7 @@ def bulk_referrals(count: int, *, seed: int = 1) -> int:
                 referred_by=referrer,
                 referring_agency_id=referrer.agency_id,
                 referral_date=sent_on,
+                age_at_referral=age_on(person["date_of_birth"], sent_on),  # type: ignore[arg-type]
                 submitted_at=timezone.make_aware(datetime.combine(sent_on, time(12))),
                 area=decision.area,
                 eligibility=decision.outcome,

@@ -194,6 +194,9 @@ class Referral(models.Model):
     urgency = models.CharField(max_length=16, choices=Urgency.choices, blank=True)
     # Decision
     referral_date = models.DateField(null=True, blank=True)
+    age_at_referral = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Age on the referral date, kept for the figures."
+    )
     area = models.ForeignKey(
         ProgrammeArea, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
     )

@@ -19,7 +19,7 @@ from vrhub.accounts.models import User
 from vrhub.audit.models import AuditAction
 from vrhub.audit.services import record
 
-from .eligibility import decide, normalise_postcode
+from .eligibility import age_on, decide, normalise_postcode
 from .models import (
     Eligibility,
     OnwardReferral,
@@ -168,6 +168,7 @@ def _submit(referral: Referral, *, actor: User, on: date, areas: list[ProgrammeA
     )
     referral.status = ReferralStatus.NEW
     referral.referral_date = on
+    referral.age_at_referral = age_on(referral.date_of_birth, on)
     referral.submitted_at = timezone.now()
     referral.area = decision.area
     referral.eligibility = decision.outcome

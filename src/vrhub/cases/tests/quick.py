@@ -13,6 +13,7 @@ from vrhub.accounts.models import User
 from vrhub.cases.models import AtRiskEntry, AtRiskReason, Case
 from vrhub.cases.pathway import Step
 from vrhub.cases.services import REFERENCE_ALPHABET
+from vrhub.referrals.eligibility import age_on
 from vrhub.referrals.models import Concern, ProgrammeArea, Referral, ReferralStatus
 
 _numbers = count(1)
@@ -51,6 +52,7 @@ def quick_case(
         concerns=person.pop("concerns", [Concern.WEAPON_CARRYING]),
         area=area,
         referral_date=timezone.localdate(),
+        age_at_referral=age_on(born, timezone.localdate()) if born else None,
         submitted_at=now,
         **person,
     )

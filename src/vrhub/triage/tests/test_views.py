@@ -331,7 +331,7 @@ def test_a_decision_is_recorded_and_shown(manager, client_for, on_agenda, direct
     client = client_for(manager)
     page = client.get(_item_url("triage:item", item))
     assert 'data-module="govuk-radios"' in page.text
-    assert 'data-aria-controls="conditional-id_decision_1"' in page.text
+    assert "Caseworker, if the panel accepts" in page.text
     response = client.post(
         _item_url("triage:decide", item),
         {
@@ -384,8 +384,8 @@ def test_a_decision_that_is_not_complete_shows_what_is_missing(manager, client_f
     assert "Say why the person is not suitable" in no_reason.text
     assert "Select the service the person is referred on to" in no_reason.text
     assert 'href="#id_onward_service"' in no_reason.text
-    # The chosen decision's reveal stays open, showing its error.
-    assert 'class="govuk-radios__conditional" id="conditional-id_decision_1"' in no_reason.text
+    # The chosen decision stays chosen.
+    assert 'value="not_suitable" checked' in no_reason.text
     item.refresh_from_db()
     assert item.decision == ""
 
