@@ -179,3 +179,23 @@ def test_the_error_summary_follows_the_order_of_the_page(make_user, client_for):
         "id_offers",
         "id_how_to_refer",
     ]
+
+
+def test_the_programme_managers_home_opens_with_the_headline_figures(make_user, client_for):
+    from vrhub.cases.tests.quick import quick_case
+    from vrhub.referrals.models import ProgrammeArea
+
+    manager = make_user(Role.PROGRAMME_MANAGER)
+    area = ProgrammeArea.objects.create(
+        name="Coventry", local_authority=manager.agency, postcode_districts=["CV1"]
+    )
+    for _ in range(6):
+        quick_case(actor=make_user(Role.CASEWORKER), area=area)
+    page = client_for(manager).get("/home/programme_manager/").text
+    assert "The programme at a glance" in page
+    assert '<p class="govuk-heading-l" id="headline-open">6</p>' in page
+    scrutiny = client_for(make_user(Role.SCRUTINY_MEMBER)).get("/home/scrutiny_member/").text
+    assert '<p class="govuk-heading-l" id="headline-open">6</p>' in scrutiny
+    assert '<p class="govuk-heading-l" id="headline-at-risk">fewer than 5</p>' in scrutiny
+    caseworker = client_for(make_user(Role.CASEWORKER)).get("/home/caseworker/").text
+    assert "The programme at a glance" not in caseworker
