@@ -344,7 +344,9 @@ def programme_summary(*, start: date | None, end: date | None, exact: bool) -> P
     closed_for: Tally[str] = Tally(
         {
             row["closure_reason"]: row["n"]
-            for row in Case.objects.filter(Q(is_open=False) & period.q("closed_at"))
+            # A closed case has a closing time and an open one none (reopening clears it), so
+            # this reads the (closed_at, closure_reason) index alone.
+            for row in Case.objects.filter(Q(closed_at__isnull=False) & period.q("closed_at"))
             .values("closure_reason")
             .annotate(n=CountRows("pk"))
             .order_by()

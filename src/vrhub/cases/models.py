@@ -52,6 +52,9 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["caseworker", "is_open", "step"], name="case_caseload"),
             models.Index(fields=["is_open", "step"], name="case_by_step"),
+            # Programme figures: cases opened and closed in a period.
+            models.Index(fields=["opened_at"], name="case_opened"),
+            models.Index(fields=["closed_at", "closure_reason"], name="case_closed"),
         ]
 
     def __str__(self) -> str:
@@ -114,6 +117,11 @@ class Offer(models.Model):
 
     class Meta:
         ordering = ["-made_on", "-id"]
+        indexes = [
+            # Programme figures: declined and lapsed offers in a period.
+            models.Index(fields=["answer", "answered_on"], name="offer_answered"),
+            models.Index(fields=["answer", "respond_by"], name="offer_lapsing"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} offer {self.made_on}"

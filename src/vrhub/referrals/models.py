@@ -241,6 +241,11 @@ class Referral(models.Model):
                 name="referral_queue_order",
             ),
             models.Index(fields=["referred_by", "-created_at"], name="referral_referrer"),
+            # Programme figures: counts by period, area, sex and age read this index alone.
+            models.Index(
+                fields=["submitted_at", "status", "area", "sex", "age_at_referral"],
+                name="referral_figures",
+            ),
             # "Possibly already known": the same names, whatever their case, and date of birth.
             models.Index(
                 Lower("last_name"), Lower("first_name"), "date_of_birth", name="referral_person"
