@@ -105,7 +105,8 @@ def at_risk_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     """One entry: why the person is on the list, its reviews, and re-justifying or removing it."""
     me = signed_in_user(request)
     entry = _entry_on_list(request, entry_id)
-    name = entry.case.referral.full_name
+    # Messages travel in a cookie: they name the case, never the person.
+    name = f"Case {entry.case.reference}"
     if request.method == "POST" and request.POST.get("action") == "remove":
         try:
             services.at_risk_remove(entry=entry, actor=me)

@@ -626,7 +626,8 @@ def family_add(request: HttpRequest, reference: str) -> HttpResponse:
             same_household=data["same_household"],
             involved_in_serious_violence=data["involved_in_serious_violence"],
         )
-        return f"{member.full_name} added to the family"
+        # Messages travel in a cookie: they name staff and references, never the person.
+        return f"Family member added ({member.get_role_display().lower()})"
 
     return _act(request, case, "family_add", form, change, "family")
 
@@ -649,7 +650,7 @@ def family_link(request: HttpRequest, reference: str) -> HttpResponse:
                 {"other": f"There is no case {data['other']}: check the reference"}
             )
         services.family_link(case=case, other=other, actor=me)
-        return f"{other.referral.full_name}'s family is linked with this one"
+        return f"The family of case {other.reference} is linked with this one"
 
     return _act(request, case, "family_link", form, change, "family")
 
@@ -667,7 +668,7 @@ def family_involved(request: HttpRequest, reference: str, member_id: int) -> Htt
     services.family_member_mark_involved(member=member, case=case, actor=me, involved=involved)
     messages.success(
         request,
-        f"{member.full_name} is recorded as "
+        "Family member recorded as "
         f"{'involved' if involved else 'not involved'} in serious violence",
     )
     return redirect(reverse("cases:detail", args=[case.reference]) + "#family")
