@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -475,3 +477,14 @@ def test_a_family_member_of_another_case_cannot_be_changed_from_this_one(
         _url("family-involved", case, stranger.pk), {"involved": "1"}
     )
     assert response.status_code == 404
+
+
+def test_confirmations_name_no_one_in_the_cookie_they_travel_in(make_case, caseworker, client_for):
+    case = make_case(Step.RELATIONSHIP)
+    client = client_for(caseworker)
+    response = _member(client, case, "Tyler", date(TODAY().year - 16, 1, 1), "child", False)
+    assert response.status_code == 302
+    stored = CookieStorage(HttpRequest())._decode(response.cookies["messages"].value)
+    texts = [str(message) for message in stored]
+    assert texts == ["Family member added (child or young person)"]
+    assert not any("Tyler" in t or case.referral.first_name in t for t in texts)
