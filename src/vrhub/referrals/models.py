@@ -241,9 +241,10 @@ class Referral(models.Model):
                 name="referral_queue_order",
             ),
             models.Index(fields=["referred_by", "-created_at"], name="referral_referrer"),
-            # Programme figures: counts by period, area, sex and age read this index alone.
+            # Programme figures: counts by area, sex and age (and period) read this index alone,
+            # in its order, with no sort.
             models.Index(
-                fields=["submitted_at", "status", "area", "sex", "age_at_referral"],
+                fields=["area", "sex", "age_at_referral", "status", "submitted_at"],
                 name="referral_figures",
             ),
             # "Possibly already known": the same names, whatever their case, and date of birth.

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="referral",
             index=models.Index(
-                fields=["submitted_at", "status", "area", "sex", "age_at_referral"],
+                fields=["area", "sex", "age_at_referral", "status", "submitted_at"],
                 name="referral_figures",
             ),
         ),
