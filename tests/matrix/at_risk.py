@@ -37,7 +37,7 @@ RULES: dict[str, Rule] = {
     "api:case-moves": Rule(WORKERS, anonymous=401),
     # The CIRV team for any case; the mentor, because the case's person is assigned to them.
     "api:case-contacts": Rule(WORKERS | {Role.MENTOR.value}, anonymous=401),
-    "api:at-risk": Rule(WORKERS, anonymous=401),
+    "api:at-risk": Rule(MANAGER, anonymous=401),
     "api:programme-summary": Rule(FIGURES, anonymous=401),
 }
 

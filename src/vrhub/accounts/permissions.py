@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
+from django.utils import timezone
 from rest_framework.permissions import BasePermission
 
 from vrhub.audit.models import AuditAction, AuditEvent
@@ -354,7 +355,10 @@ def mentees_of(user: User) -> QuerySet[Case]:
     if not can(user, Capability.MENTOR_PEOPLE):
         return Case.objects.none()
     return Case.objects.filter(
-        mentor_assignments__mentor=user, mentor_assignments__ends_on__isnull=True, is_open=True
+        mentor_assignments__mentor=user,
+        mentor_assignments__ends_on__isnull=True,
+        mentor_assignments__starts_on__lte=timezone.localdate(),
+        is_open=True,
     )
 
 

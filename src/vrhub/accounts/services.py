@@ -216,6 +216,16 @@ def agency_update(
 ) -> Agency:
     """Change an agency. Deactivating it ends its users' sessions and API access at once."""
     problems = agency_change_problems(agency, is_active=is_active)
+    if not actor.agency.hosts_partnership:
+        # What an agency is decides what its users may see (police-only disruption, the
+        # criminally-active flag) and do (mentoring): only the host's administrators change it.
+        if kind != agency.kind:
+            problems["kind"] = "Only the partnership's administrators can change an agency's kind"
+        if provides_mentors != agency.provides_mentors:
+            problems["provides_mentors"] = (
+                "Only the partnership's administrators can change whether an agency "
+                "provides mentors"
+            )
     if problems:
         raise ChangeRefused(problems)
     changes = {

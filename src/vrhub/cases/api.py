@@ -114,7 +114,9 @@ class CaseListApi(APIView):
         if q.get("caseworker") == "me":
             cases = cases.filter(caseworker=me)
         # Newest first: cases are numbered as they open, so the primary key orders them.
-        return Response(CasePageSerializer(_page(cases.order_by("-id"), q)).data)
+        page = _page(cases.order_by("-id"), q)
+        services.caseload_viewed(actor=me, cases=len(page["results"]), view="api")
+        return Response(CasePageSerializer(page).data)
 
 
 class CaseApi(APIView):
@@ -220,11 +222,12 @@ class CaseContactsApi(APIView):
         me = signed_in_user(request)
         q = _query(ContactQuerySerializer, request)
         case = _contact_case(me, reference)
-        contacts = (
-            Contact.objects.filter(case=case)
-            .select_related("recorded_by")
-            .order_by("-occurred_on", "-id")
-        )
+        contacts = Contact.objects.filter(case=case)
+        if not permissions.can(me, Capability.WORK_CASES):
+            # A mentor reads the contacts they logged, as on their mentee page: caseworkers'
+            # notes may hold what a mentor does not need.
+            contacts = contacts.filter(recorded_by=me)
+        contacts = contacts.select_related("recorded_by").order_by("-occurred_on", "-id")
         page = _page(contacts, q)
         services.case_viewed(case=case, actor=me, view="api_contacts")
         return Response(ContactPageSerializer(page).data)
@@ -263,7 +266,9 @@ class CaseContactsApi(APIView):
 
 
 class AtRiskListApi(APIView):
-    permission_classes = [api_permission(Capability.VIEW_AT_RISK_LIST)]
+    # Names leave vrhub this way, as with an unredacted download: only for those who govern
+    # the list, and every read is recorded as one.
+    permission_classes = [api_permission(Capability.GOVERN_AT_RISK_LIST)]
 
     @extend_schema(
         operation_id="at_risk_list",
@@ -283,7 +288,15 @@ class AtRiskListApi(APIView):
             today, at_risk_selectors.ListFilter(owner_id=q.get("owner"), reason=q.get("reason", ""))
         )
         page = _page(entries, q)
-        services.at_risk_list_viewed(actor=me, entries=len(page["results"]), view="api")
+        services.at_risk_list_exported(
+            actor=me,
+            use=services.ListUse(
+                entries=len(page["results"]),
+                redacted=False,
+                recipient=f"API client of {me.full_name}",
+                purpose="Read through the vrhub API",
+            ),
+        )
         return Response(AtRiskPageSerializer(page, context={"today": today}).data)
 
 

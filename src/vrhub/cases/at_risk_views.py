@@ -75,7 +75,8 @@ def at_risk_list(request: HttpRequest) -> HttpResponse:
             "owners": owners(today),
             "reasons": reasons(),
             "departed": departed(today),
-            "comparisons": disproportionality(today) if governs else None,
+            # Everyone who reads the list sees its make-up beside the population.
+            "comparisons": disproportionality(today),
             "governs": governs,
             "query": query.urlencode(),
         },

@@ -45,6 +45,10 @@ def disruption(request: HttpRequest, reference: str) -> HttpResponse:
     for plan in plans:
         plan.case = case
         services.disruption_viewed(plan=plan, actor=me)
+    if not plans:
+        # The page still tells a police user about the person (age, whether they refused).
+        # Recorded as a read of the case: a trail the host can see must not name disruption.
+        services.case_viewed(case=case, actor=me)
     has_open = any(plan.closed_on is None for plan in plans)
     problems = services.disruption_problems(case, me)
     return render(

@@ -434,6 +434,9 @@ class AtRiskEntry(models.Model):
             ),
         ]
 
+    # Filled for display by selectors.case_page; not stored.
+    shown_status: str = ""
+
     def __str__(self) -> str:
         return f"{self.case_id} at risk until {self.review_on}"
 

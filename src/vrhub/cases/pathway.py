@@ -122,7 +122,9 @@ MOVES: dict[tuple[Step, Step], Move] = {
         MoveKind.BACK, why="The placement fell through and services must be planned again"
     ),
 }
-REOPEN_TO = frozenset({Step.MOMENT, Step.RELATIONSHIP, Step.PROGRESS})
+# Reopening at the offer lets someone who declined say yes later; past it needs the offer
+# accepted (checked by the service, which knows the case's record).
+REOPEN_TO = frozenset({Step.OFFER, Step.MOMENT, Step.RELATIONSHIP, Step.PROGRESS})
 
 
 class MoveRefused(Exception):

@@ -17,6 +17,7 @@ from vrhub.referrals.models import Concern, Ethnicity, Service, Sex
 
 from .models import (
     AtRiskEntry,
+    AtRiskStatus,
     Case,
     CaseMove,
     Contact,
@@ -425,6 +426,16 @@ def case_page(case: Case) -> CasePage:
         .order_by("date_of_birth", "id")
     )
     at_risk = list(AtRiskEntry.objects.filter(case=case).select_related("owner"))
+    for entry in at_risk:
+        # Past its review date an entry has left the list, even before the daily command
+        # records its expiry.
+        entry.shown_status = (
+            AtRiskStatus.ACTIVE.label
+            if entry.is_current(today)
+            else AtRiskStatus(
+                AtRiskStatus.EXPIRED if entry.status == AtRiskStatus.ACTIVE else entry.status
+            ).label
+        )
 
     scores = [{s.domain: s.score for s in a.scores.all()} for a in assessments]
     needs = [

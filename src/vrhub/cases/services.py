@@ -400,6 +400,15 @@ def case_reopen(
         problem = _age_problem_for_reopening(fresh)
         if problem:
             raise CaseRefused({"to_step": problem})
+        if target > Step.OFFER and not facts_about(fresh).offer_accepted:
+            raise CaseRefused(
+                {
+                    "to_step": "The person never accepted the CIRV offer: reopen the case at "
+                    "the CIRV offer and make it again"
+                }
+            )
+        # An offer left unanswered when the case closed is not waiting any more.
+        fresh.offers.filter(answer=OfferAnswer.AWAITING).update(answer=OfferAnswer.NO_RESPONSE)
         _enter(fresh, to_step=target, kind=MoveKind.REOPEN, reason=reason.strip(), actor=actor)
         fresh.is_open = True
         fresh.closed_at = None
@@ -525,7 +534,7 @@ def offer_answer(
     with transaction.atomic(durable=True):
         fresh = _lock(case, expected_version)
         offer = fresh.offers.filter(answer=OfferAnswer.AWAITING).first()
-        if offer is None or not fresh.is_open:
+        if offer is None or not fresh.is_open or fresh.step != Step.OFFER:
             raise CaseRefused({"answer": "There is no offer waiting for an answer"})
         if answered_on < offer.made_on:
             raise CaseRefused({"answered_on": "The answer cannot come before the offer was made"})
@@ -569,13 +578,18 @@ def offers_lapse(*, today: date | None = None) -> int:
     on the at-risk list. Run daily by `manage.py pathway_daily`; returns how many lapsed."""
     today = today or _today()
     lapsed = 0
-    due = Offer.objects.filter(answer=OfferAnswer.AWAITING, respond_by__lt=today)
-    for offer_id in due.values_list("pk", flat=True):
+    due = Offer.objects.filter(
+        answer=OfferAnswer.AWAITING, respond_by__lt=today, case__is_open=True
+    )
+    for offer_id, case_id in due.values_list("pk", "case_id"):
         with transaction.atomic(durable=True):
+            # The case first, then the offer: the order offer_answer locks them in.
+            case = _lock(Case(pk=case_id), None)
             offer = Offer.objects.select_for_update().filter(pk=offer_id).first()
             if offer is None or offer.answer != OfferAnswer.AWAITING:
                 continue
-            case = _lock(offer.case, None)
+            if not case.is_open or case.step != Step.OFFER:
+                continue
             offer.answer = OfferAnswer.NO_RESPONSE
             offer.save(update_fields=["answer"])
             owner = case.caseworker or offer.recorded_by
@@ -1177,8 +1191,16 @@ def at_risk_expire_due(*, today: date | None = None) -> int:
     today = today or _today()
     expired = 0
     due = AtRiskEntry.objects.filter(status=AtRiskStatus.ACTIVE, review_on__lt=today)
-    for entry in due.select_related("case__referral", "case__referral__referring_agency"):
+    for entry_id in due.values_list("pk", flat=True):
         with transaction.atomic(durable=True):
+            entry = (
+                AtRiskEntry.objects.select_for_update(of=("self",))
+                .select_related("case__referral", "case__referral__referring_agency")
+                .get(pk=entry_id)
+            )
+            # Re-justified or removed since the list was read: nothing to expire.
+            if entry.status != AtRiskStatus.ACTIVE or entry.review_on >= today:
+                continue
             _at_risk_end(entry, actor=None, status=AtRiskStatus.EXPIRED, why="not_rejustified")
         expired += 1
     return expired

@@ -665,7 +665,11 @@ def family_involved(request: HttpRequest, reference: str, member_id: int) -> Htt
             me, target_type="family_member", target_id=member_id, reason="not_this_family"
         )
     involved = request.POST.get("involved") == "1"
-    services.family_member_mark_involved(member=member, case=case, actor=me, involved=involved)
+    try:
+        services.family_member_mark_involved(member=member, case=case, actor=me, involved=involved)
+    except services.CaseRefused as refused:
+        messages.error(request, next(iter(refused.problems.values())))
+        return redirect(reverse("cases:detail", args=[case.reference]) + "#family")
     messages.success(
         request,
         "Family member recorded as "

@@ -155,6 +155,13 @@ def contribution_save(
     if problems:
         raise TriageRefused(problems)
     with transaction.atomic(durable=True):
+        # Under the item's lock, so information cannot land after the decision, and two saves
+        # from one agency come one after the other.
+        locked = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if locked.decision:
+            raise TriageRefused(
+                {"__all__": "The panel has decided; information can no longer be added"}
+            )
         contribution, created = Contribution.objects.update_or_create(
             item=item,
             agency=actor.agency,

@@ -413,3 +413,25 @@ def test_an_agencys_dpo_sees_what_the_host_did_to_its_staff(admin, client_for, m
     response = client_for(police_dpo).get(reverse("audit:trail"))
     actions = [(e.action, e.actor) for e in response.context["page"]]
     assert (AuditAction.USER_UNLOCKED, admin) in actions
+
+
+def test_an_agency_cannot_declare_itself_police_or_a_mentor_provider(make_user, client_for):
+    """What an agency is decides who sees police-only records: only the host changes it."""
+    school = Agency.objects.create(name="Riverside Academy", kind=AgencyKind.EDUCATION)
+    school_admin = make_user(Role.ADMINISTRATOR, agency=school)
+    response = client_for(school_admin).post(
+        reverse("accounts:agency-edit", args=[school.pk]),
+        {
+            "name": "Riverside Academy",
+            "kind": "police",
+            "area": "",
+            "provides_mentors": "on",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "Only the partnership&#x27;s administrators can change an agency&#x27;s kind" in (
+        response.text
+    )
+    school.refresh_from_db()
+    assert (school.kind, school.provides_mentors) == (AgencyKind.EDUCATION, False)

@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from vrhub.accounts.models import Role
 from vrhub.audit.models import AuditAction, AuditEvent
 from vrhub.cases import services
-from vrhub.cases.models import AtRiskEntry, Contact
+from vrhub.cases.models import AtRiskEntry, AtRiskShare, Contact
 from vrhub.cases.pathway import Step
 from vrhub.cases.tests.quick import decline_offer, quick_case, quick_listed
 
@@ -256,7 +256,9 @@ def test_people_who_neither_work_cases_nor_mentor_cannot_reach_contacts(make_use
 # The at-risk list.
 
 
-def test_the_at_risk_list_shows_current_entries_and_every_read_is_recorded(caseworker, make_case):
+def test_the_at_risk_list_shows_current_entries_and_every_read_is_recorded(
+    caseworker, manager, make_case
+):
     listed = decline_offer(make_case(Step.OFFER, first_name="Ada"), caseworker)
     gone = decline_offer(make_case(Step.OFFER, first_name="Gone"), caseworker)
     assert listed is not None
@@ -265,7 +267,9 @@ def test_the_at_risk_list_shows_current_entries_and_every_read_is_recorded(casew
     AtRiskEntry.objects.filter(pk=gone.pk).update(
         added_on=today - timedelta(days=100), review_on=today - timedelta(days=1)
     )
-    response = _client(caseworker).get("/api/v1/at-risk")
+    # Names leave vrhub through the API only for those who govern the list.
+    assert _client(caseworker).get("/api/v1/at-risk").status_code == 403
+    response = _client(manager).get("/api/v1/at-risk")
     assert response.status_code == 200
     body = response.json()
     assert body["count"] == 1
@@ -274,8 +278,9 @@ def test_the_at_risk_list_shows_current_entries_and_every_read_is_recorded(casew
     assert entry["name"] == "Ada Clarke"
     assert entry["reason"] == "offer_declined"
     assert entry["review_due"] is False
-    event = AuditEvent.objects.get(action=AuditAction.AT_RISK_LIST_VIEWED)
-    assert event.detail == {"entries": 1, "view": "api"}
+    event = AuditEvent.objects.get(action=AuditAction.AT_RISK_LIST_SHARED)
+    assert (event.actor, event.detail) == (manager, {"entries": 1, "redacted": False})
+    assert AtRiskShare.objects.get().recipient == f"API client of {manager.full_name}"
 
 
 # Programme figures.
@@ -334,3 +339,19 @@ def test_the_case_list_costs_the_same_queries_for_3_or_30_cases(make_user, coven
         )
     assert queries() == few
     assert client.get("/api/v1/cases").json()["count"] == 30
+
+
+def test_a_mentor_reads_only_the_contacts_they_logged(make_case, caseworker, mentor):
+    case = make_case(Step.PROGRESS)
+    services.contact_log(
+        case=case,
+        actor=caseworker,
+        method="phone",
+        occurred_on=timezone.localdate(),
+        duration_minutes=10,
+        note="Spoke to the school about exclusion",
+    )
+    body = _client(mentor).get(f"/api/v1/cases/{case.reference}/contacts").json()
+    assert body["count"] == 1
+    assert [c["note"] for c in body["results"]] == ["First meeting"]
+    assert _client(caseworker).get(f"/api/v1/cases/{case.reference}/contacts").json()["count"] == 2

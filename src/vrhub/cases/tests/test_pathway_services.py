@@ -87,3 +87,53 @@ def test_a_victim_only_never_goes_on_the_at_risk_list(make_case, caseworker):
         expected_version=case.version,
     )
     assert not AtRiskEntry.objects.filter(case=case).exists()
+
+
+def test_a_lapse_leaves_a_case_closed_by_hand_alone(make_case, caseworker):
+    from datetime import timedelta
+
+    from vrhub.cases.services import case_close, offers_lapse
+
+    case = make_case(Step.OFFER)
+    made = case.opened_at.date()
+    offer_make(case=case, actor=caseworker, made_on=made, method="phone", expected_version=None)
+    case_close(
+        case=case,
+        actor=caseworker,
+        reason=ClosureReason.MOVED,
+        placement_outcome="",
+        follow_up_on=None,
+        note="",
+        expected_version=None,
+    )
+    assert offers_lapse(today=made + timedelta(days=60)) == 0
+    case.refresh_from_db()
+    assert case.closure_reason == ClosureReason.MOVED
+    assert not AtRiskEntry.objects.filter(case=case).exists()
+
+
+def test_someone_who_declined_is_reopened_at_the_offer_not_past_it(make_case, caseworker):
+    from vrhub.cases.services import case_reopen
+
+    case = make_case(Step.OFFER)
+    day = case.opened_at.date()
+    offer_make(case=case, actor=caseworker, made_on=day, method="phone", expected_version=None)
+    offer_answer(
+        case=case, actor=caseworker, answer="declined", answered_on=day, expected_version=None
+    )
+    with pytest.raises(CaseRefused) as refused:
+        case_reopen(
+            case=case,
+            actor=caseworker,
+            to_step=Step.PROGRESS,
+            reason="Asked",
+            expected_version=None,
+        )
+    assert "never accepted the CIRV offer" in refused.value.problems["to_step"]
+    case_reopen(
+        case=case, actor=caseworker, to_step=Step.OFFER, reason="Asked", expected_version=None
+    )
+    case.refresh_from_db()
+    assert (case.is_open, case.step) == (True, Step.OFFER)
+    # Back on the pathway: off the at-risk list.
+    assert AtRiskEntry.objects.get(case=case).status == AtRiskStatus.REMOVED
