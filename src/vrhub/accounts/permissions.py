@@ -22,7 +22,7 @@ from rest_framework.permissions import BasePermission
 
 from vrhub.audit.models import AuditAction, AuditEvent
 from vrhub.audit.services import record
-from vrhub.cases.models import Case, DisruptionPlan
+from vrhub.cases.models import AtRiskEntry, Case, DisruptionPlan
 from vrhub.referrals.models import Referral, ReferralStatus
 from vrhub.triage.models import AgendaItem, TriagePanel
 
@@ -381,6 +381,24 @@ def access_mentee(user: User, reference: str) -> Case:
     if case is None:
         raise deny(user, target_type="case", target_id=reference, reason="not_their_mentee")
     return case
+
+
+def may_review_at_risk_entry(user: User, entry: AtRiskEntry) -> bool:
+    """Keeping someone on the at-risk list, or taking them off, is for the entry's owner or
+    those who govern the list; other caseworkers read it."""
+    return entry.owner_id == user.pk or can(user, Capability.GOVERN_AT_RISK_LIST)
+
+
+def require_review_of(user: User, entry: AtRiskEntry) -> None:
+    if not may_review_at_risk_entry(user, entry):
+        record(
+            action=AuditAction.ACCESS_DENIED,
+            actor=user,
+            target_type="at_risk_entry",
+            target_id=entry.pk,
+            detail={"reason": "not_owner"},
+        )
+        raise PermissionDenied()
 
 
 def sees_small_numbers(user: User) -> bool:

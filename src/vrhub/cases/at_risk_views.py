@@ -108,6 +108,8 @@ def at_risk_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = _entry_on_list(request, entry_id)
     # Messages travel in a cookie: they name the case, never the person.
     name = f"Case {entry.case.reference}"
+    if request.method == "POST":
+        permissions.require_review_of(me, entry)
     if request.method == "POST" and request.POST.get("action") == "remove":
         try:
             services.at_risk_remove(entry=entry, actor=me)
@@ -142,6 +144,7 @@ def at_risk_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
             "due": review_due(entry, today),
             "reviews": entry.reviews.select_related("reviewed_by"),
             "form": form,
+            "may_review": permissions.may_review_at_risk_entry(me, entry),
         },
     )
 

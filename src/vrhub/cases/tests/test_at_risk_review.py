@@ -10,6 +10,8 @@ from dateutil.relativedelta import relativedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from vrhub.accounts.models import Role
+from vrhub.accounts.tests.factories import UserFactory
 from vrhub.audit.models import AuditAction, AuditEvent
 from vrhub.cases.models import AtRiskEntry, AtRiskReview, AtRiskStatus
 from vrhub.cases.pathway import Step
@@ -126,3 +128,18 @@ def test_an_entry_past_its_review_date_cannot_be_reached_or_re_justified(
     assert client.get(_url(entry)).status_code == 404
     assert _rejustify(client, entry, today + timedelta(days=30)).status_code == 404
     assert not AtRiskReview.objects.exists()
+
+
+def test_only_the_owner_or_a_programme_manager_keeps_someone_on_the_list(
+    make_case, caseworker, manager, client_for, police
+):
+    entry = decline_offer(make_case(Step.OFFER), caseworker)
+    assert entry is not None
+    colleague = UserFactory(agency=police, roles=[Role.CASEWORKER])
+    url = f"/at-risk/{entry.pk}/"
+    page = client_for(colleague).get(url)
+    assert page.status_code == 200
+    assert "Re-justify" not in page.text
+    assert client_for(colleague).post(url, {"action": "remove"}).status_code == 403
+    assert AuditEvent.objects.filter(action=AuditAction.ACCESS_DENIED, actor=colleague).exists()
+    assert client_for(manager).post(url, {"action": "remove"}).status_code == 302
