@@ -100,6 +100,9 @@ class Count:
     number is not kept, so nothing downstream can print it by mistake."""
 
     value: int | None
+    # Not small itself, but hidden so a small count beside it cannot be worked out from the
+    # table's total (secondary suppression).
+    withheld: bool = False
 
     @classmethod
     def of(cls, number: int, *, exact: bool) -> Count:
@@ -113,6 +116,8 @@ class Count:
 
     @property
     def shown(self) -> str:
+        if self.withheld:
+            return "withheld"
         if self.value is None:
             return f"fewer than {settings.VRHUB_SMALL_NUMBER_THRESHOLD}"
         return f"{self.value:,}"
@@ -128,6 +133,20 @@ class Figure:
     code: str
     label: str
     count: Count
+
+
+def protected(lines: list[Figure]) -> list[Figure]:
+    """A breakdown whose total is shown elsewhere: if exactly one line is suppressed, the total
+    minus the others would give it away, so the smallest other line is withheld too."""
+    hidden = [line for line in lines if line.count.suppressed]
+    shown = [line for line in lines if not line.count.suppressed]
+    if len(hidden) != 1 or not shown:
+        return lines
+    smallest = min(shown, key=lambda line: line.count.value or 0)
+    return [
+        Figure(line.code, line.label, Count(None, withheld=True)) if line is smallest else line
+        for line in lines
+    ]
 
 
 @dataclass(frozen=True)
@@ -310,9 +329,13 @@ def _breakdowns(
     if by_band[NOT_KNOWN]:
         bands.append(NOT_KNOWN)
     return (
-        [Figure(name, name, Count.of(by_area[name], exact=exact)) for name in area_names],
-        [Figure(code, label, Count.of(by_sex[code], exact=exact)) for code, label in sexes],
-        [Figure(band, band, Count.of(by_band[band], exact=exact)) for band in bands],
+        protected(
+            [Figure(name, name, Count.of(by_area[name], exact=exact)) for name in area_names]
+        ),
+        protected(
+            [Figure(code, label, Count.of(by_sex[code], exact=exact)) for code, label in sexes]
+        ),
+        protected([Figure(band, band, Count.of(by_band[band], exact=exact)) for band in bands]),
     )
 
 
@@ -402,14 +425,18 @@ def programme_summary(*, start: date | None, end: date | None, exact: bool) -> P
         offers_no_response=count(offers["no_response"]),
         being_worked_with=count(sum(at_step.values())),
         on_at_risk_list=count(listed),
-        by_step=[
-            Figure(str(int(step)), f"{int(step)}. {step.label}", count(at_step[int(step)]))
-            for step in CASE_STEPS
-        ],
-        closed_by_reason=[
-            Figure(reason.value, str(reason.label), count(closed_for[reason.value]))
-            for reason in ClosureReason
-        ],
+        by_step=protected(
+            [
+                Figure(str(int(step)), f"{int(step)}. {step.label}", count(at_step[int(step)]))
+                for step in CASE_STEPS
+            ]
+        ),
+        closed_by_reason=protected(
+            [
+                Figure(reason.value, str(reason.label), count(closed_for[reason.value]))
+                for reason in ClosureReason
+            ]
+        ),
         open_by_area=open_by_area,
         open_by_sex=open_by_sex,
         open_by_age_band=open_by_band,

@@ -323,9 +323,13 @@ class AtRiskPageSerializer(serializers.Serializer):
 
 class CountSerializer(serializers.Serializer):
     value = serializers.IntegerField(
-        allow_null=True, help_text="Null when the count is too small to be shown to you."
+        allow_null=True,
+        help_text="Null when the count is too small to be shown to you, or withheld because "
+        "it would give a small count away.",
     )
-    shown = serializers.CharField(help_text='As the page shows it: "1,234" or "fewer than 5".')
+    shown = serializers.CharField(
+        help_text='As the page shows it: "1,234", "fewer than 5" or "withheld".'
+    )
     suppressed = serializers.BooleanField()
 
 

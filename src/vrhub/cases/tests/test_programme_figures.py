@@ -291,3 +291,20 @@ def test_the_page_costs_the_same_queries_for_3_or_30_cases(client_for, make_user
             )
     assert queries() == few
     assert client.get(PAGE).context["summary"].referrals_to_date.value == 30
+
+
+def test_a_small_count_cannot_be_worked_out_from_the_total(make_user, coventry_area):
+    """8 being worked with, 7 male and 1 female: showing 7 would give the 1 away."""
+    caseworker = make_user(Role.CASEWORKER)
+    for _ in range(7):
+        quick_case(actor=caseworker, area=coventry_area, sex="male")
+    quick_case(actor=caseworker, area=coventry_area, sex="female")
+    summary = figures.programme_summary(start=None, end=None, exact=False)
+    assert summary.being_worked_with.shown == "8"
+    by_sex = {line.code: line.count.shown for line in summary.open_by_sex}
+    assert by_sex == {"female": "fewer than 5", "male": "withheld"}
+    exact = figures.programme_summary(start=None, end=None, exact=True)
+    assert {line.code: line.count.shown for line in exact.open_by_sex} == {
+        "female": "1",
+        "male": "7",
+    }
