@@ -342,7 +342,7 @@ def test_a_person_goes_from_triage_to_placement(page: Page, world: DemoWorld) ->
     expect(mine).to_contain_text("3. CIRV offer")
     click_and_check(page, mine.get_by_role("link", name=name))
     expect(page).to_have_url(path_is(f"/cases/{reference}/"))
-    expect(page).to_have_title(page_title(f"{name}, case {reference}"))
+    expect(page).to_have_title(page_title(f"Case {reference}"))
     expect(heading(page)).to_have_text(name)
     expect(main(page).locator("h1 + p .govuk-tag").first).to_have_text("Step 3: CIRV offer")
 
@@ -443,7 +443,8 @@ def test_a_refused_move_and_a_contact_in_the_future_are_explained(
 ) -> None:
     case = advance(case_for(world, "Nia", "Okonkwo"), world.users["caseworker"], Step.RELATIONSHIP)
     name = case.referral.full_name
-    title = f"{name}, case {case.reference}"
+    # Titles stay in browser history: they name the case, not the person.
+    title = f"Case {case.reference}"
     sign_in_as(page, world, "caseworker")
     open_from_navigation(page, "Your cases")
     click_and_check(page, row_with(page, name).get_by_role("link", name=name))
