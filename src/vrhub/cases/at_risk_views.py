@@ -38,7 +38,7 @@ from .at_risk_selectors import (
 from .figures import age_band_of
 from .models import AtRiskEntry, AtRiskReason, AtRiskShare, PopulationShare
 
-LIST_PAGE_SIZE = 100
+LIST_PAGE_SIZE = 50  # as the caseload lists; a page a person can scan
 SHARES_PAGE_SIZE = 50
 
 
