@@ -349,11 +349,7 @@ def programme_summary(*, start: date | None, end: date | None, exact: bool) -> P
         return Count.of(number, exact=exact)
 
     sent = Referral.objects.exclude(status=ReferralStatus.DRAFT)
-    referrals = sent.aggregate(
-        to_date=CountRows("pk"),
-        in_period=CountRows("pk", filter=period.q("submitted_at")),
-        awaiting=CountRows("pk", filter=Q(status=ReferralStatus.AWAITING_TRIAGE)),
-    )
+    awaiting = Referral.objects.filter(status=ReferralStatus.AWAITING_TRIAGE).count()
     # Open cases by step through the (is_open, step) index; the period's flows in one scan each.
     at_step: Tally[int] = Tally(
         {
@@ -376,15 +372,16 @@ def programme_summary(*, start: date | None, end: date | None, exact: bool) -> P
         }
     )
     accepted = Case.objects.filter(period.q("opened_at")).count()
-    offers = Offer.objects.aggregate(
-        declined=CountRows(
-            "pk", filter=Q(answer=OfferAnswer.DECLINED) & period.q("answered_on", dates=True)
-        ),
+    # Two counts, each a range of its own (answer, date) index.
+    offers = {
+        "declined": Offer.objects.filter(
+            Q(answer=OfferAnswer.DECLINED) & period.q("answered_on", dates=True)
+        ).count(),
         # A lapsed offer has no answer date: it lapsed when its respond-by date passed.
-        no_response=CountRows(
-            "pk", filter=Q(answer=OfferAnswer.NO_RESPONSE) & period.q("respond_by", dates=True)
-        ),
-    )
+        "no_response": Offer.objects.filter(
+            Q(answer=OfferAnswer.NO_RESPONSE) & period.q("respond_by", dates=True)
+        ).count(),
+    }
     listed = AtRiskEntry.objects.filter(status=AtRiskStatus.ACTIVE, review_on__gte=today).count()
     area_names = dict(ProgrammeArea.objects.order_by("name").values_list("pk", "name"))
     areas = list(area_names.values())
@@ -403,11 +400,20 @@ def programme_summary(*, start: date | None, end: date | None, exact: bool) -> P
     # Every sent referral, grouped in the order of the referral_figures index (which covers
     # these columns) and counted only when sent in the period: one scan of a narrow index,
     # with no sorting, whatever the period.
+    groups = list(
+        sent.values("area", "sex", age=F("age_at_referral"))
+        .annotate(n=CountRows("pk", filter=period.q("submitted_at")), to_date=CountRows("pk"))
+        .order_by("area", "sex", "age_at_referral")
+    )
+    # The same scan gives the totals: referrals to date, and in the period.
+    referrals = {
+        "to_date": sum(row["to_date"] for row in groups),
+        "in_period": sum(row["n"] for row in groups),
+        "awaiting": awaiting,
+    }
     referral_rows = [
         {"area_name": area_names.get(row["area"]), "sex_code": row["sex"], **row}
-        for row in sent.values("area", "sex", age=F("age_at_referral"))
-        .annotate(n=CountRows("pk", filter=period.q("submitted_at")))
-        .order_by("area", "sex", "age_at_referral")
+        for row in groups
         if row["n"]
     ]
     open_by_area, open_by_sex, open_by_band = _breakdowns(open_rows, areas, exact)
