@@ -401,6 +401,14 @@ def require_review_of(user: User, entry: AtRiskEntry) -> None:
         raise PermissionDenied()
 
 
+def access_case_or_mentee(user: User, reference: str) -> Case:
+    """The case for the CIRV team; for a mentor, one of their current mentees; otherwise an
+    audited 404. For what both may do, like logging a contact."""
+    if can(user, Capability.WORK_CASES):
+        return access_case(user, reference)
+    return access_mentee(user, reference)
+
+
 def sees_small_numbers(user: User) -> bool:
     """Whether figures may show counts under 5 exactly: the CIRV team may; scrutiny may not."""
     return can(user, Capability.WORK_CASES)

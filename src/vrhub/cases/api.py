@@ -19,13 +19,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from vrhub.accounts import permissions
-from vrhub.accounts.models import User
 from vrhub.accounts.permissions import Capability, api_permission, can
 from vrhub.core.requests import signed_in_user
 
 from . import at_risk_selectors, figures, services
 from .converters import CaseReferenceConverter
-from .models import Case, CaseMove, Contact
+from .models import CaseMove, Contact
 from .serializers import (
     AtRiskPageSerializer,
     AtRiskQuerySerializer,
@@ -200,12 +199,6 @@ class WorksCasesOrMentors(BasePermission):
         return api_permission(Capability.WORK_CASES)().has_permission(request, view)
 
 
-def _contact_case(me: User, reference: str) -> Case:
-    if can(me, Capability.WORK_CASES):
-        return permissions.access_case(me, reference)
-    return permissions.access_mentee(me, reference)
-
-
 class CaseContactsApi(APIView):
     permission_classes = [WorksCasesOrMentors]
 
@@ -221,7 +214,7 @@ class CaseContactsApi(APIView):
     def get(self, request: Request, reference: str) -> Response:
         me = signed_in_user(request)
         q = _query(ContactQuerySerializer, request)
-        case = _contact_case(me, reference)
+        case = permissions.access_case_or_mentee(me, reference)
         contacts = Contact.objects.filter(case=case)
         if not permissions.can(me, Capability.WORK_CASES):
             # A mentor reads the contacts they logged, as on their mentee page: caseworkers'
@@ -243,7 +236,7 @@ class CaseContactsApi(APIView):
     )
     def post(self, request: Request, reference: str) -> Response:
         me = signed_in_user(request)
-        case = _contact_case(me, reference)
+        case = permissions.access_case_or_mentee(me, reference)
         body = ContactInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
