@@ -133,26 +133,38 @@ def build(world: DemoWorld) -> None:
         world.agencies[key] = agency
 
     for local_part, full_name, agency_key, roles in USERS:
-        email = f"{local_part}@{EMAIL_DOMAIN}"
         # Draw the password whether or not the user exists, so every run prints the same ones.
-        password = _password(world)
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = services.user_create(
-                actor=None,
-                email=email,
-                full_name=full_name,
-                agency=world.agencies[agency_key],
-                roles=roles,
-                password=password,
-            )
-            world.count("users")
-        world.users[local_part] = user
-        world.sign_ins.append(
-            DemoSignIn(
-                role_label=", ".join(str(r.label) for r in roles),
-                email=email,
-                password=password,
-                agency=world.agencies[agency_key].name,
-            )
+        demo_user(world, local_part, full_name, agency_key, roles, _password(world))
+
+
+def demo_user(
+    world: DemoWorld,
+    local_part: str,
+    full_name: str,
+    agency_key: str,
+    roles: list[Role],
+    password: str,
+) -> User:
+    """The demo user, made once, with their sign-in printed on every run."""
+    email = f"{local_part}@{EMAIL_DOMAIN}"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = services.user_create(
+            actor=None,
+            email=email,
+            full_name=full_name,
+            agency=world.agencies[agency_key],
+            roles=roles,
+            password=password,
         )
+        world.count("users")
+    world.users[local_part] = user
+    world.sign_ins.append(
+        DemoSignIn(
+            role_label=", ".join(str(r.label) for r in roles),
+            email=email,
+            password=password,
+            agency=world.agencies[agency_key].name,
+        )
+    )
+    return user

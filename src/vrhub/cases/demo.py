@@ -24,10 +24,9 @@ from django.conf import settings
 from django.db.models import Subquery
 from django.utils import timezone
 
-from vrhub.accounts import services as account_services
-from vrhub.accounts.demo import EMAIL_DOMAIN, _password
+from vrhub.accounts.demo import _password, demo_user
 from vrhub.accounts.models import Role, User
-from vrhub.core.demo import SEED, DemoSignIn, DemoWorld
+from vrhub.core.demo import SEED, DemoWorld
 from vrhub.referrals.demo import FIRST
 from vrhub.referrals.eligibility import age_on
 from vrhub.referrals.models import Concern, Ethnicity, Service, Sex
@@ -213,29 +212,8 @@ def build_staff(world: DemoWorld) -> None:
     # the world's only on their first run, so the world's stream differs on the next run.
     passwords = DemoWorld(rng=random.Random(f"{SEED}:staff"))  # noqa: S311 - demo passwords
     for local_part, full_name, agency_key, roles in STAFF:
-        email = f"{local_part}@{EMAIL_DOMAIN}"
         # Drawn whether or not the user exists, so every run prints the same passwords.
-        password = _password(passwords)
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = account_services.user_create(
-                actor=None,
-                email=email,
-                full_name=full_name,
-                agency=world.agencies[agency_key],
-                roles=roles,
-                password=password,
-            )
-            world.count("users")
-        world.users[local_part] = user
-        world.sign_ins.append(
-            DemoSignIn(
-                role_label=", ".join(str(r.label) for r in roles),
-                email=email,
-                password=password,
-                agency=world.agencies[agency_key].name,
-            )
-        )
+        demo_user(world, local_part, full_name, agency_key, roles, _password(passwords))
 
 
 def build(world: DemoWorld) -> None:
