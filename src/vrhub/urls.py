@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("vrhub.referrals.urls")),
     path("", include("vrhub.triage.urls")),
     path("", include("vrhub.cases.urls")),
+    path("", include("vrhub.people.urls")),
     path("api/v1/", include((api_v1, "api"))),
     # REST framework views authenticate by token or session and answer 401 themselves.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -23,6 +23,7 @@ from rest_framework.permissions import BasePermission
 from vrhub.audit.models import AuditAction, AuditEvent
 from vrhub.audit.services import record
 from vrhub.cases.models import AtRiskEntry, Case, DisruptionPlan
+from vrhub.people.models import MatchCandidate, Merge, Person, SourceRecord
 from vrhub.referrals.models import Referral, ReferralStatus
 from vrhub.triage.models import AgendaItem, TriagePanel
 
@@ -51,6 +52,9 @@ class Capability(StrEnum):
     VIEW_AT_RISK_LIST = "view_at_risk_list"
     GOVERN_AT_RISK_LIST = "govern_at_risk_list"
     VIEW_PROGRAMME_FIGURES = "view_programme_figures"
+    MATCH_PEOPLE = "match_people"
+    CHECK_PERSON_INDEX = "check_person_index"
+    LINK_LISTS = "link_lists"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -63,6 +67,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.DECIDE_AT_PANELS,
             Capability.WORK_CASES,
             Capability.VIEW_AT_RISK_LIST,
+            Capability.MATCH_PEOPLE,
         }
     ),
     Role.MENTOR: frozenset({Capability.MENTOR_PEOPLE}),
@@ -80,9 +85,14 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.VIEW_AT_RISK_LIST,
             Capability.GOVERN_AT_RISK_LIST,
             Capability.VIEW_PROGRAMME_FIGURES,
+            Capability.MATCH_PEOPLE,
+            Capability.CHECK_PERSON_INDEX,
+            Capability.LINK_LISTS,
         }
     ),
-    Role.ANALYST: frozenset(),
+    # Links a list (an evaluation cohort, an exclusions list) to the index: gets back person
+    # references and match probabilities, never what the index holds about anyone.
+    Role.ANALYST: frozenset({Capability.LINK_LISTS}),
     Role.DATA_PROTECTION_OFFICER: frozenset({Capability.VIEW_AUDIT_TRAIL}),
     # Aggregated figures only, with small numbers suppressed; never a person's record.
     Role.SCRUTINY_MEMBER: frozenset({Capability.VIEW_PROGRAMME_FIGURES}),
@@ -442,3 +452,60 @@ def access_disruption_case(user: User, reference: str) -> Case:
     if case is None or not may_see_disruption(user):
         raise deny(user, target_type="case", target_id=reference, reason="out_of_scope")
     return case
+
+
+# The person index: the CIRV team (caseworkers and the programme manager) works it whole.
+
+
+def access_person(user: User, reference: str) -> Person:
+    person = (
+        Person.objects.filter(reference=reference).first()
+        if can(user, Capability.MATCH_PEOPLE)
+        else None
+    )
+    if person is None:
+        raise deny(user, target_type="person", target_id=reference, reason="out_of_scope")
+    return person
+
+
+def access_referral_record(user: User, reference: str) -> SourceRecord:
+    """A referral's record in the index, for matching it to a person."""
+    found = None
+    if can(user, Capability.MATCH_PEOPLE) and can(user, Capability.WORK_REFERRALS):
+        found = (
+            SourceRecord.objects.select_related("referral", "person", "linked_by")
+            .filter(referral__reference=reference)
+            .exclude(referral__status=ReferralStatus.DRAFT)
+            .first()
+        )
+    if found is None:
+        raise deny(user, target_type="referral", target_id=reference, reason="out_of_scope")
+    return found
+
+
+def access_match_candidate(user: User, candidate_id: int) -> MatchCandidate:
+    candidate = None
+    if can(user, Capability.MATCH_PEOPLE):
+        candidate = (
+            MatchCandidate.objects.select_related("person_a", "person_b", "decided_by")
+            .filter(pk=candidate_id)
+            .first()
+        )
+    if candidate is None:
+        raise deny(
+            user, target_type="match_candidate", target_id=candidate_id, reason="out_of_scope"
+        )
+    return candidate
+
+
+def access_merge(user: User, merge_id: int) -> Merge:
+    merge = None
+    if can(user, Capability.MATCH_PEOPLE):
+        merge = (
+            Merge.objects.select_related("survivor", "absorbed", "merged_by", "unmerged_by")
+            .filter(pk=merge_id)
+            .first()
+        )
+    if merge is None:
+        raise deny(user, target_type="merge", target_id=merge_id, reason="out_of_scope")
+    return merge

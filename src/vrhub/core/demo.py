@@ -24,6 +24,7 @@ BUILDERS = [
     "vrhub.cases.demo.build_staff",
     "vrhub.triage.demo.build",
     "vrhub.cases.demo.build",
+    "vrhub.people.demo.build",
 ]
 
 

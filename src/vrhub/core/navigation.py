@@ -129,6 +129,18 @@ PROGRAMME_FIGURES = Tile(
     "cases:programme",
     Capability.VIEW_PROGRAMME_FIGURES,
 )
+PERSON_INDEX = Tile(
+    "Person index",
+    "One record per person: possible duplicates, automatic links to check, merges.",
+    "people:queue",
+    Capability.MATCH_PEOPLE,
+)
+LINK_A_LIST = Tile(
+    "Link a list",
+    "Find the people of an exclusions list or evaluation cohort in the person index.",
+    "people:link-list",
+    Capability.LINK_LISTS,
+)
 
 ROLE_TILES: dict[Role, list[Tile]] = {
     Role.REFERRER: [MAKE_REFERRAL, YOUR_REFERRALS],
@@ -138,6 +150,7 @@ ROLE_TILES: dict[Role, list[Tile]] = {
         MAKE_REFERRAL,
         MY_CASES,
         AT_RISK_LIST,
+        PERSON_INDEX,
     ],
     Role.MENTOR: [MENTEES],
     Role.TRIAGE_PANEL_MEMBER: [TRIAGE_PANELS],
@@ -150,8 +163,11 @@ ROLE_TILES: dict[Role, list[Tile]] = {
         CASELOADS,
         AT_RISK_LIST,
         PROGRAMME_FIGURES,
+        PERSON_INDEX,
+        LINK_A_LIST,
     ],
     Role.ANALYST: [
+        LINK_A_LIST,
         Tile("Import data", "Police, emergency department and partner data."),
         Tile("Core measures", "Homicides, knife crime and A&E sharp-object injuries."),
         Tile("Hot spots", "Where and when violence concentrates."),

@@ -77,3 +77,10 @@ def agenda_items_of(referral: Referral) -> list[Any]:
     return list(
         referral.agenda_items.select_related("panel", "panel__area").order_by("-panel__meets_at")
     )
+
+
+def person_record_of(referral: Referral) -> Any:
+    """The referral's record in the person index, with the person it is linked to, if any."""
+    from vrhub.people.models import SourceRecord
+
+    return SourceRecord.objects.select_related("person").filter(referral=referral).first()

@@ -175,6 +175,10 @@ def _submit(referral: Referral, *, actor: User, on: date, areas: list[ProgrammeA
     referral.eligibility_reasons = decision.reasons
     referral.possibly_known_as = _possibly_known(referral)
     referral.save()
+    # Into the person index, linked at once only when the match is beyond doubt.
+    from vrhub.people.services import on_referral_arrival
+
+    on_referral_arrival(referral=referral, actor=actor)
     record(
         action=AuditAction.REFERRAL_SUBMITTED,
         actor=actor,

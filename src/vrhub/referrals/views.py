@@ -270,6 +270,7 @@ def _render_detail(
             "problem": problem,
             "onward": referral.onward.select_related("service", "recorded_by").first(),
             "agenda": selectors.agenda_items_of(referral),
+            "person_record": selectors.person_record_of(referral),
         },
         status=status,
     )

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "vrhub.referrals",
     "vrhub.triage",
     "vrhub.cases",
+    "vrhub.people",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ def test_me_answers_who_the_token_belongs_to(make_user):
     assert body["capabilities"] == [
         "decide_at_panels",
         "make_referrals",
+        "match_people",
         "mentor_people",
         "sit_on_panels",
         "view_at_risk_list",

@@ -68,6 +68,7 @@ def test_navigation_shows_only_what_the_role_may_use(make_user, client_for):
         "Make a referral",
         "Your cases",
         "At-risk list",
+        "Person index",
         "Your account",
     ]
     admin = client_for(make_user(Role.ADMINISTRATOR, Role.DATA_PROTECTION_OFFICER))
