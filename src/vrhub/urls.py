@@ -6,6 +6,7 @@ from vrhub.accounts.api import MeApi
 from vrhub.audit.api import AuditEventListApi
 from vrhub.cases.api_urls import urlpatterns as cases_api
 from vrhub.core.api import api_not_found
+from vrhub.people.api_urls import urlpatterns as people_api
 from vrhub.referrals.api import ReferralApi, ReferralListApi
 
 api_v1 = [
@@ -14,6 +15,7 @@ api_v1 = [
     path("referrals", ReferralListApi.as_view(), name="referrals"),
     path("referrals/<reference:reference>", ReferralApi.as_view(), name="referral"),
     *cases_api,
+    *people_api,
 ]
 
 urlpatterns = [

@@ -25,6 +25,10 @@ RULES: dict[str, Rule] = {
     # The referral's record is the CIRV team's; for anyone else the same 404 as a missing one.
     "people:referral": Rule(TEAM),
     "people:person": Rule(TEAM),
+    "api:people-matches": Rule(TEAM, ok=405, anonymous=401),  # POST only
+    "api:people-merges": Rule(TEAM, ok=405, anonymous=401),  # POST only
+    "api:people-merge-undo": Rule(TEAM, ok=405, anonymous=401),  # POST only
+    "api:person": Rule(TEAM, anonymous=401),
 }
 
 
@@ -57,6 +61,8 @@ def kwargs(world: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "people:undo-merge": {"merge_id": world["merge"].pk},
         "people:referral": {"reference": world["sent"].reference},
         "people:person": {"reference": world["person"].reference},
+        "api:people-merge-undo": {"merge_id": world["merge"].pk},
+        "api:person": {"reference": world["person"].reference},
     }
 
 

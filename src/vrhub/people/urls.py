@@ -1,19 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from . import views
+from vrhub.referrals import urls as referral_urls  # noqa: F401 - registers <reference:…>
 
-
-class PersonReferenceConverter:
-    regex = "P-[23456789A-HJKMNP-Z]{8}"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(PersonReferenceConverter, "person")
+from . import converters, views  # noqa: F401 - converters registers <person:…>
 
 app_name = "people"
 
