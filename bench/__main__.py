@@ -3,7 +3,13 @@
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.foundation", "bench.referrals", "bench.pathway"]
+BENCHMARKS = [
+    "bench.foundation",
+    "bench.referrals",
+    "bench.pathway",
+    "bench.people_accuracy",
+    "bench.people_speed",
+]
 
 if __name__ == "__main__":
     failed = [b for b in BENCHMARKS if subprocess.run([sys.executable, "-m", b]).returncode]  # noqa: S603

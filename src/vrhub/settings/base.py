@@ -250,3 +250,10 @@ VRHUB_DISRUPTION_MINIMUM_AGE = 18
 VRHUB_NEEDS_REVIEW_DAYS = int(os.environ.get("VRHUB_NEEDS_REVIEW_DAYS", "42"))
 # In figures shown to scrutiny members, any count below this reads "fewer than 5".
 VRHUB_SMALL_NUMBER_THRESHOLD = 5
+
+# The person index. A new referral is linked to a known person at once (and flagged for a
+# caseworker to check) only when its match probability is at least this high and no other
+# person is above the review probability; the index check puts pairs of people above the review
+# probability in the review queue.
+VRHUB_AUTO_LINK_PROBABILITY = float(os.environ.get("VRHUB_AUTO_LINK_PROBABILITY", "0.999"))
+VRHUB_MATCH_REVIEW_PROBABILITY = float(os.environ.get("VRHUB_MATCH_REVIEW_PROBABILITY", "0.5"))
