@@ -5,7 +5,8 @@ the way agencies really write them down: a spelling variant and the day and mont
 nickname at a new address, a double-barrelled surname, initials. Some arrive so clearly matched
 that vrhub links them and flags the link for checking; some wait for a caseworker with their
 candidates; and two that a busy caseworker recorded as new people are found by the index check
-and wait in the review queue as possible duplicates.
+(one of them after undoing vrhub's automatic link) and wait in the review queue as possible
+duplicates.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ VARIANTS: list[tuple[str, dict[str, Any]]] = [
     ("arrives", {"postcode_only": True}),
     ("arrives", {"first_name": lambda n: n[:-1] if len(n) > 4 else n + "e", "swap": True}),
     ("arrives", {"first_name": lambda n: n[0], "address": "Flat 2, 41 Far Gosford Street"}),
+    (
+        "arrives",
+        {"first_name": lambda n: n[:3], "address": "12 Holyhead Road", "postcode": "CV1 3AY"},
+    ),
     ("new", {"first_name": lambda n: n.upper(), "swap": True, "postcode": "CV6 5LR"}),
     ("new", {"last_name": lambda n: n + "-Clarke", "address": "9 Holbrook Lane"}),
     ("new", {"first_name": lambda n: n[:3], "year": 1, "postcode": "CV2 4HN"}),
@@ -86,8 +91,11 @@ def build(world: DemoWorld) -> None:
         )
         world.count("repeat referrals")
         if what == "new":
+            # A busy caseworker records them as someone new (undoing vrhub's link if it made one).
             source = SourceRecord.objects.get(referral=made.referral)
             if source.person_id is None:
                 services.confirm_new_person(actor=caseworker, source=source)
+            elif source.needs_review:
+                services.undo_automatic_link(actor=caseworker, source=source)
     services.check_index(actor=caseworker)
     world.created["possible duplicates"] = MatchCandidate.objects.count()

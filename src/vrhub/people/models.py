@@ -86,6 +86,7 @@ class SourceRecord(models.Model):
     forename_phonetic = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
     surname_phonetic = models.CharField(max_length=40, null=True, blank=True)  # noqa: DJ001
     dob = models.CharField(max_length=10, null=True, blank=True)  # noqa: DJ001
+    dob_unordered = models.CharField(max_length=10, null=True, blank=True)  # noqa: DJ001
     birth_year = models.CharField(max_length=4, null=True, blank=True)  # noqa: DJ001
     postcode = models.CharField(max_length=10, null=True, blank=True)  # noqa: DJ001
     postcode_sector = models.CharField(max_length=10, null=True, blank=True)  # noqa: DJ001
@@ -114,8 +115,8 @@ class SourceRecord(models.Model):
                 fields=["forename_phonetic", "surname_phonetic", "birth_year"],
                 name="block_phonetic_year",
             ),
-            models.Index(fields=["surname", "dob"], name="block_surname_dob"),
-            models.Index(fields=["forename", "dob"], name="block_forename_dob"),
+            models.Index(fields=["surname", "dob_unordered"], name="block_surname_dob"),
+            models.Index(fields=["forename", "dob_unordered"], name="block_forename_dob"),
             models.Index(fields=["postcode", "dob"], name="block_postcode_dob"),
             models.Index(
                 fields=["forename_phonetic", "surname_phonetic", "postcode_district"],

@@ -47,6 +47,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         "people/queue.html",
         {
             "tab": tab,
+            "tab_label": selectors.QUEUE_TABS[tab],
             "tabs": selectors.queue_tabs(),
             "page": page,
             "may_check": can(me, Capability.CHECK_PERSON_INDEX),
@@ -153,9 +154,7 @@ def person(request: HttpRequest, reference: str) -> HttpResponse:
         target_id=found.reference,
         person_id=found.reference,
     )
-    return render(
-        request, "people/person.html", selectors.person_page(found) | {"unmerge": UnmergeForm()}
-    )
+    return render(request, "people/person.html", selectors.person_page(found))
 
 
 @require(Capability.MATCH_PEOPLE)

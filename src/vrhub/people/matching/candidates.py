@@ -20,8 +20,8 @@ from vrhub.people.models import SourceRecord
 # The equalities that make a pair worth scoring, as in matching.model.blocking_rules.
 BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("forename_phonetic", "surname_phonetic", "birth_year"),
-    ("surname", "dob"),
-    ("forename", "dob"),
+    ("surname", "dob_unordered"),
+    ("forename", "dob_unordered"),
     ("postcode", "dob"),
     ("forename_phonetic", "surname_phonetic", "postcode_district"),
     ("identifier",),

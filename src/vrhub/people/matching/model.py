@@ -186,15 +186,16 @@ def blocking_rules(fields: Sequence[str]) -> list[Any]:
     """Which pairs are compared at all. Each rule is an equality the database can index.
 
     Together they find the same person through any one change: a misspelt name (same date of
-    birth and either name), a wrong date (the names sound the same), a nickname or new surname
-    (same date of birth and postcode), or a shared identifier.
+    birth, or the same with day and month swapped, and either name), a wrong date (the names sound
+    the same), a nickname or new surname (same date of birth and postcode), or a shared
+    identifier.
     """
     from splink import block_on
 
     rules = [
         block_on("forename_phonetic", "surname_phonetic", "birth_year"),
-        block_on("surname", "dob"),
-        block_on("forename", "dob"),
+        block_on("surname", "dob_unordered"),
+        block_on("forename", "dob_unordered"),
     ]
     if "postcode" in fields:
         rules.append(block_on("postcode", "dob"))

@@ -24,6 +24,7 @@ COLUMNS = (
     "forename_phonetic",
     "surname_phonetic",
     "dob",
+    "dob_unordered",
     "birth_year",
     "postcode",
     "postcode_sector",
@@ -86,6 +87,16 @@ def date_of_birth(value: dt.date | str | None) -> str | None:
     return f"{year}-{month}-{day}"
 
 
+def unordered(dob: str | None) -> str | None:
+    """The date of birth with its day and month in ascending order, so that a date written with
+    the two swapped (04/03 for 03/04) still agrees with the true one in an index lookup."""
+    if not dob:
+        return None
+    year, first, second = dob[:4], dob[5:7], dob[8:10]
+    low, high = sorted([first, second])
+    return f"{year}-{low}-{high}"
+
+
 def postcode_parts(value: str | None) -> tuple[str | None, str | None, str | None]:
     """(postcode, sector, district) for a UK postcode; other postcodes are kept whole, unsplit."""
     if not value:
@@ -119,6 +130,7 @@ class MatchRecord:
     forename_phonetic: str | None
     surname_phonetic: str | None
     dob: str | None
+    dob_unordered: str | None
     birth_year: str | None
     postcode: str | None
     postcode_sector: str | None
@@ -161,6 +173,7 @@ def standardise(
         forename_phonetic=phonetic(first),
         surname_phonetic=phonetic(last),
         dob=birth,
+        dob_unordered=unordered(birth),
         birth_year=birth[:4] if birth else None,
         postcode=full,
         postcode_sector=sector,
