@@ -6,117 +6,343 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('referrals', '0006_programme_figures_index'),
+        ("referrals", "0006_programme_figures_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True)),
-                ('created_at', models.DateTimeField()),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, help_text='Set while this person is merged into another; cleared by an unmerge.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='absorbed', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=20, unique=True)),
+                ("created_at", models.DateTimeField()),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Set while this person is merged into another; cleared by an unmerge.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="absorbed",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['reference'],
+                "ordering": ["reference"],
             },
         ),
         migrations.CreateModel(
-            name='NotSamePerson',
+            name="NotSamePerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decided_at', models.DateTimeField()),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decided_at", models.DateTimeField()),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('person_a', 'person_b'), name='not_same_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person_a", "person_b"), name="not_same_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Merge',
+            name="Merge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moved_record_ids', models.JSONField(default=list)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('merged_at', models.DateTimeField()),
-                ('unmerged_at', models.DateTimeField(blank=True, null=True)),
-                ('unmerge_reason', models.CharField(blank=True, max_length=500)),
-                ('merged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unmerged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('absorbed', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_out', to='people.person')),
-                ('survivor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_in', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("moved_record_ids", models.JSONField(default=list)),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("merged_at", models.DateTimeField()),
+                ("unmerged_at", models.DateTimeField(blank=True, null=True)),
+                ("unmerge_reason", models.CharField(blank=True, max_length=500)),
+                (
+                    "merged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unmerged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "absorbed",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges_out",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "survivor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges_in",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-merged_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('unmerged_at__isnull', True)), fields=('absorbed',), name='one_live_merge_per_absorbed_person')],
+                "ordering": ["-merged_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("unmerged_at__isnull", True)),
+                        fields=("absorbed",),
+                        name="one_live_merge_per_absorbed_person",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MatchCandidate',
+            name="MatchCandidate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('probability', models.FloatField()),
-                ('weight', models.FloatField()),
-                ('status', models.CharField(choices=[('open', 'Awaiting review'), ('merged', 'Merged'), ('not_same', 'Not the same person'), ('gone', 'No longer applies')], default='open', max_length=16)),
-                ('found_at', models.DateTimeField()),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('person_b', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("probability", models.FloatField()),
+                ("weight", models.FloatField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Awaiting review"),
+                            ("merged", "Merged"),
+                            ("not_same", "Not the same person"),
+                            ("gone", "No longer applies"),
+                        ],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("found_at", models.DateTimeField()),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "person_b",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-probability', 'id'],
-                'indexes': [models.Index(fields=['status', '-probability'], name='review_queue')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('person_a', 'person_b'), name='one_open_candidate_per_pair'), models.CheckConstraint(condition=models.Q(('person_a__lt', models.F('person_b'))), name='candidate_pair_ordered')],
+                "ordering": ["-probability", "id"],
+                "indexes": [models.Index(fields=["status", "-probability"], name="review_queue")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "open")),
+                        fields=("person_a", "person_b"),
+                        name="one_open_candidate_per_pair",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("person_a__lt", models.F("person_b"))),
+                        name="candidate_pair_ordered",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SourceRecord',
+            name="SourceRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('referral', 'Referral'), ('import', 'Imported record')], max_length=16)),
-                ('label', models.CharField(blank=True, help_text='Where the record came from, for an imported one.', max_length=120)),
-                ('written_name', models.CharField(blank=True, max_length=200)),
-                ('written_dob', models.DateField(blank=True, null=True)),
-                ('written_postcode', models.CharField(blank=True, max_length=10)),
-                ('written_address', models.CharField(blank=True, max_length=200)),
-                ('written_sex', models.CharField(blank=True, max_length=10)),
-                ('forename', models.CharField(blank=True, max_length=100, null=True)),
-                ('surname', models.CharField(blank=True, max_length=100, null=True)),
-                ('forename_phonetic', models.CharField(blank=True, max_length=40, null=True)),
-                ('surname_phonetic', models.CharField(blank=True, max_length=40, null=True)),
-                ('dob', models.CharField(blank=True, max_length=10, null=True)),
-                ('dob_unordered', models.CharField(blank=True, max_length=10, null=True)),
-                ('birth_year', models.CharField(blank=True, max_length=4, null=True)),
-                ('postcode', models.CharField(blank=True, max_length=10, null=True)),
-                ('postcode_sector', models.CharField(blank=True, max_length=10, null=True)),
-                ('postcode_district', models.CharField(blank=True, max_length=6, null=True)),
-                ('sex', models.CharField(blank=True, max_length=1, null=True)),
-                ('address', models.CharField(blank=True, max_length=200, null=True)),
-                ('identifier', models.CharField(blank=True, max_length=40, null=True)),
-                ('link_method', models.CharField(blank=True, choices=[('new_person', 'Confirmed as a new person'), ('caseworker', 'Linked by a caseworker'), ('automatic', 'Linked automatically'), ('merge', 'Moved by a merge')], max_length=16)),
-                ('linked_at', models.DateTimeField(blank=True, null=True)),
-                ('link_probability', models.FloatField(blank=True, null=True)),
-                ('link_evidence', models.JSONField(blank=True, default=list)),
-                ('needs_review', models.BooleanField(default=False, help_text='Linked automatically; a caseworker has yet to confirm it.')),
-                ('created_at', models.DateTimeField()),
-                ('linked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='records', to='people.person')),
-                ('referral', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='person_record', to='referrals.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("referral", "Referral"), ("import", "Imported record")],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the record came from, for an imported one.",
+                        max_length=120,
+                    ),
+                ),
+                ("written_name", models.CharField(blank=True, max_length=200)),
+                ("written_dob", models.DateField(blank=True, null=True)),
+                ("written_postcode", models.CharField(blank=True, max_length=10)),
+                ("written_address", models.CharField(blank=True, max_length=200)),
+                ("written_sex", models.CharField(blank=True, max_length=10)),
+                ("forename", models.CharField(blank=True, max_length=100, null=True)),
+                ("surname", models.CharField(blank=True, max_length=100, null=True)),
+                ("forename_phonetic", models.CharField(blank=True, max_length=40, null=True)),
+                ("surname_phonetic", models.CharField(blank=True, max_length=40, null=True)),
+                ("dob", models.CharField(blank=True, max_length=10, null=True)),
+                ("dob_unordered", models.CharField(blank=True, max_length=10, null=True)),
+                ("birth_year", models.CharField(blank=True, max_length=4, null=True)),
+                ("postcode", models.CharField(blank=True, max_length=10, null=True)),
+                ("postcode_sector", models.CharField(blank=True, max_length=10, null=True)),
+                ("postcode_district", models.CharField(blank=True, max_length=6, null=True)),
+                ("sex", models.CharField(blank=True, max_length=1, null=True)),
+                ("address", models.CharField(blank=True, max_length=200, null=True)),
+                ("identifier", models.CharField(blank=True, max_length=40, null=True)),
+                (
+                    "link_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("new_person", "Confirmed as a new person"),
+                            ("caseworker", "Linked by a caseworker"),
+                            ("automatic", "Linked automatically"),
+                            ("merge", "Moved by a merge"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(blank=True, null=True)),
+                ("link_probability", models.FloatField(blank=True, null=True)),
+                ("link_evidence", models.JSONField(blank=True, default=list)),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Linked automatically; a caseworker has yet to confirm it.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField()),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="records",
+                        to="people.person",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="person_record",
+                        to="referrals.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['forename_phonetic', 'surname_phonetic', 'birth_year'], name='block_phonetic_year'), models.Index(fields=['surname', 'dob_unordered'], name='block_surname_dob'), models.Index(fields=['forename', 'dob_unordered'], name='block_forename_dob'), models.Index(fields=['postcode', 'dob'], name='block_postcode_dob'), models.Index(fields=['forename_phonetic', 'surname_phonetic', 'postcode_district'], name='block_phonetic_district'), models.Index(fields=['identifier'], name='block_identifier'), models.Index(fields=['forename'], name='tf_forename'), models.Index(fields=['postcode'], name='tf_postcode'), models.Index(fields=['person', 'created_at'], name='record_person'), models.Index(condition=models.Q(('needs_review', True)), fields=['created_at'], name='record_needs_review')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["forename_phonetic", "surname_phonetic", "birth_year"],
+                        name="block_phonetic_year",
+                    ),
+                    models.Index(fields=["surname", "dob_unordered"], name="block_surname_dob"),
+                    models.Index(fields=["forename", "dob_unordered"], name="block_forename_dob"),
+                    models.Index(fields=["postcode", "dob"], name="block_postcode_dob"),
+                    models.Index(
+                        fields=["forename_phonetic", "surname_phonetic", "postcode_district"],
+                        name="block_phonetic_district",
+                    ),
+                    models.Index(fields=["identifier"], name="block_identifier"),
+                    models.Index(fields=["forename"], name="tf_forename"),
+                    models.Index(fields=["postcode"], name="tf_postcode"),
+                    models.Index(fields=["person", "created_at"], name="record_person"),
+                    models.Index(
+                        condition=models.Q(("needs_review", True)),
+                        fields=["created_at"],
+                        name="record_needs_review",
+                    ),
+                ],
             },
         ),
     ]
