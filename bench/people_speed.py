@@ -39,20 +39,12 @@ RESULTS = ROOT / "bench" / "results"
 
 
 def _standardised_rows(frame: Any) -> list[dict[str, Any]]:
-    from vrhub.people.matching.standardise import standardise
+    from vrhub.people.matching.training import standardised_rows
 
-    rows = []
-    for r in frame.itertuples(index=False):
-        matched = standardise(
-            forename=r.forename,
-            surname=r.surname,
-            dob=r.dob,
-            postcode=r.postcode,
-            sex=r.sex,
-            address=r.address,
-        )
-        rows.append(matched.as_row() | {"record_id": r.record_id, "truth": int(r.person_id)})
-    return rows
+    return [
+        row | {"record_id": row["unique_id"], "truth": int(truth)}
+        for row, truth in zip(standardised_rows(frame), frame["person_id"], strict=True)
+    ]
 
 
 def build_index(rows: list[dict[str, Any]]) -> None:

@@ -17,23 +17,28 @@ from vrhub.people.matching.standardise import standardise
 FIELDS = ["forename", "surname", "dob", "postcode", "sex", "address"]
 
 
-def standardised_frame(raw: Any) -> Any:
-    """A DataFrame of records as written (forename, surname, dob, postcode, sex, address) in
-    the form the model compares, with `unique_id`."""
-    import pandas as pd
-
-    rows = []
-    for r in raw.itertuples(index=False):
-        matched = standardise(
+def standardised_rows(raw: Any) -> list[dict[str, Any]]:
+    """Records as written (a DataFrame with record_id, forename, surname, dob, postcode, sex,
+    address, as `synthetic.population` makes) in the form the model compares."""
+    return [
+        standardise(
             forename=r.forename,
             surname=r.surname,
             dob=r.dob,
             postcode=r.postcode,
             sex=r.sex,
             address=r.address,
-        )
-        rows.append(matched.as_row() | {"unique_id": str(r.record_id)})
-    return pd.DataFrame(rows)
+        ).as_row()
+        | {"unique_id": str(r.record_id)}
+        for r in raw.itertuples(index=False)
+    ]
+
+
+def standardised_frame(raw: Any) -> Any:
+    """The same, as a DataFrame with `unique_id`, for Splink."""
+    import pandas as pd
+
+    return pd.DataFrame(standardised_rows(raw))
 
 
 def train_on(frame: Any, *, fields: list[str] = FIELDS, u_pairs: float = 1e7) -> dict[str, Any]:
