@@ -64,7 +64,7 @@ def read(data: bytes) -> list[tuple[int, dict[str, str]]]:
     header = [(h or "").strip().lower() for h in reader.fieldnames or []]
     if not header:
         raise ListRefused("The file is empty")
-    unknown = [h for h in header if h not in COLUMNS]
+    unknown = [h for h in header if h and h not in COLUMNS]
     if unknown:
         raise ListRefused(
             f"The file has a column vrhub does not know: {unknown[0]}. Use these columns: "

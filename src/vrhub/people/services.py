@@ -33,6 +33,7 @@ from vrhub.people.models import (
 from vrhub.referrals.models import Referral
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+IDENTITY_FIELDS = frozenset({"forename", "surname", "dob", "sex", "identifier"})
 
 
 class PersonRefused(Exception):
@@ -125,7 +126,18 @@ def on_referral_arrival(*, referral: Referral, actor: User) -> SourceRecord:
     matches = rank(match_record_of(source), exclude=[source.pk])
     best = matches[0] if matches else None
     rivals = [m for m in matches[1:] if m.probability >= review_probability()]
-    if best is not None and best.probability >= auto_link_probability() and not rivals:
+    # A field of who someone is (not where they live: people move) that points firmly away,
+    # such as another forename at the same address and birthday (a twin), stops an automatic
+    # link however high the total.
+    contradicted = best is not None and any(
+        e.direction == "against" and e.field in IDENTITY_FIELDS for e in best.score.evidence
+    )
+    if (
+        best is not None
+        and best.probability >= auto_link_probability()
+        and not rivals
+        and not contradicted
+    ):
         person = Person.objects.select_for_update().get(pk=best.person_id)
         _attach(source, person, method=LinkMethod.AUTOMATIC, actor=None, match=best)
         source.needs_review = True
@@ -188,7 +200,7 @@ def link_record(
     with transaction.atomic(durable=True):
         fresh = _lock_record(source)
         if fresh.person_id is not None:
-            raise PersonRefused(_already_decided(fresh))
+            raise PersonRefused(already_decided(fresh))
         target = _live(person.pk)
         _attach(fresh, target, method=LinkMethod.CASEWORKER, actor=actor, match=match)
         record(
@@ -201,7 +213,7 @@ def link_record(
     return fresh
 
 
-def _already_decided(source: SourceRecord) -> str:
+def already_decided(source: SourceRecord) -> str:
     who = source.linked_by.full_name if source.linked_by_id else "vrhub"  # type: ignore[union-attr]
     when = _when(source.linked_at) if source.linked_at else "earlier"
     return f"This record was already linked to a person by {who} on {when}"
@@ -212,7 +224,7 @@ def confirm_new_person(*, actor: User, source: SourceRecord) -> Person:
     with transaction.atomic(durable=True):
         fresh = _lock_record(source)
         if fresh.person_id is not None:
-            raise PersonRefused(_already_decided(fresh))
+            raise PersonRefused(already_decided(fresh))
         person = _new_person(actor)
         _attach(fresh, person, method=LinkMethod.NEW_PERSON, actor=actor)
         record(

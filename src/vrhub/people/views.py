@@ -114,7 +114,10 @@ def referral_person(request: HttpRequest, reference: str) -> HttpResponse:
     form: GovukForm = who if deciding else check
     if posted(request) is not None:
         if not (deciding or source.needs_review):
-            form.add_error(None, f"This referral is already linked to {source.person.reference}")  # type: ignore[union-attr]
+            # Someone decided while this user had the page open: say who, on a bound form.
+            form = WhoForm(posted(request), candidates=[])
+            form.is_valid()
+            form.add_error(None, services.already_decided(source))
         elif form.is_valid():
             try:
                 done = (
