@@ -17,6 +17,7 @@ from vrhub.accounts.permissions import Capability, api_permission
 from vrhub.audit.models import AuditAction
 from vrhub.audit.services import record
 from vrhub.core.requests import signed_in_user
+from vrhub.referrals.models import Sex
 from vrhub.referrals.serializers import StrictCharField, StrictDateField
 
 from . import selectors, services
@@ -44,7 +45,7 @@ class MatchQuerySerializer(serializers.Serializer):
     surname = StrictCharField(max_length=100, required=False, allow_blank=True)
     date_of_birth = StrictDateField(required=False, allow_null=True)
     postcode = StrictCharField(max_length=10, required=False, allow_blank=True)
-    sex = serializers.ChoiceField(choices=["male", "female"], required=False, allow_blank=True)
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not (attrs.get("forename") or attrs.get("surname") or attrs.get("date_of_birth")):
@@ -73,7 +74,7 @@ class PersonRecordSerializer(serializers.Serializer):
     needs_review = serializers.BooleanField()
 
 
-class PersonSerializer(serializers.Serializer):
+class IndexedPersonSerializer(serializers.Serializer):
     reference = serializers.CharField()
     merged_into = serializers.CharField(allow_null=True)
     names = serializers.ListField(child=serializers.CharField())
@@ -178,7 +179,7 @@ class PersonApi(APIView):
         description="What the records say about a person, and which records point at them. "
         "Each read is recorded.",
         parameters=[REFERENCE],
-        responses={200: PersonSerializer},
+        responses={200: IndexedPersonSerializer},
         tags=["People"],
     )
     def get(self, request: Request, reference: str) -> Response:
