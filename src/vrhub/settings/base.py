@@ -222,6 +222,9 @@ LOGGING = {
     "loggers": {
         # Request logs carry no query strings or bodies; see core.logging.
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+        # The matching library reports its progress and the SQL it builds at INFO; nothing of
+        # that belongs in the logs, only its warnings.
+        "splink": {"level": "WARNING"},
     },
 }
 

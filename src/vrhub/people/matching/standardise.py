@@ -78,7 +78,8 @@ def date_of_birth(value: dt.date | str | None) -> str | None:
     digits = _DIGITS.sub("", text)
     if len(digits) != 8:
         return None
-    if re.match(r"^\d{4}\D", text) or (re.match(r"^\d{8}$", text) and digits[:2] in ("19", "20")):
+    year_first = _plausible(digits[:4], digits[4:6], digits[6:])
+    if re.match(r"^\d{4}\D", text) or (re.match(r"^\d{8}$", text) and year_first):
         year, month, day = digits[:4], digits[4:6], digits[6:]
     else:
         day, month, year = digits[:2], digits[2:4], digits[4:]
@@ -95,6 +96,10 @@ def unordered(dob: str | None) -> str | None:
     year, first, second = dob[:4], dob[5:7], dob[8:10]
     low, high = sorted([first, second])
     return f"{year}-{low}-{high}"
+
+
+def _plausible(year: str, month: str, day: str) -> bool:
+    return 1900 <= int(year) <= 2100 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31
 
 
 def postcode_parts(value: str | None) -> tuple[str | None, str | None, str | None]:

@@ -32,6 +32,8 @@ def test_names_fold_to_lower_case_without_accents_or_punctuation(written, expect
         ("2008-04-03", "2008-04-03"),
         ("03/04/2008", "2008-04-03"),
         ("20080403", "2008-04-03"),
+        ("20122008", "2008-12-20"),
+        ("31121999", "1999-12-31"),
         ("3/4/08", None),
         ("not a date", None),
         ("", None),
