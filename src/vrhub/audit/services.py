@@ -52,6 +52,16 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
+def begin_audited_change() -> None:
+    """Take the audit trail's writer lock at the start of a change that locks other rows too.
+
+    Every audited change ends by writing an event, which takes this lock; a change that locks its
+    own rows first and this lock last can deadlock against one that already holds it (a referral
+    being sent) and wants those rows. Taking it first gives every such change one order.
+    """
+    _lock_chain()
+
+
 def record(
     *,
     action: AuditAction | str,

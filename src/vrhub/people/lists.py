@@ -1,7 +1,9 @@
 """Linking a list from elsewhere (a school's exclusions, an evaluation cohort) to the index.
 
-Nothing from the list is kept: each row is matched, the result is sent back as a CSV, and the
-audit trail records that a list of so many rows was linked and how many matched.
+Nothing from the list is kept: each row is matched and the result is sent back as a CSV of
+person references and outcomes, never a probability (varying one detail and watching a
+probability move would tell the analyst what the index holds). The audit trail records the list
+with its counts, and each person whose reference was given out, against that person.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from vrhub.people.models import Person
 
 COLUMNS = ("id", "forename", "surname", "date_of_birth", "postcode", "sex")
 REQUIRED = ("forename", "surname", "date_of_birth")
-MAX_ROWS = 20_000
+MAX_ROWS = 5_000
+MAX_BYTES = 2 * 1024 * 1024
 
 
 class ListRefused(Exception):
@@ -30,7 +33,6 @@ class LinkedRow:
     line: int
     id: str
     person: str = ""
-    probability: str = ""
     outcome: str = ""
 
 
@@ -44,9 +46,9 @@ class LinkedList:
     def as_csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(["line", "id", "person_reference", "match_probability", "outcome"])
+        writer.writerow(["line", "id", "person_reference", "outcome"])
         for row in self.rows:
-            writer.writerow([row.line, _safe(row.id), row.person, row.probability, row.outcome])
+            writer.writerow([row.line, _safe(row.id), row.person, row.outcome])
         return out.getvalue()
 
 
@@ -56,19 +58,29 @@ def _safe(value: str) -> str:
 
 
 def read(data: bytes) -> list[tuple[int, dict[str, str]]]:
+    if len(data) > MAX_BYTES:
+        raise ListRefused("The file must be smaller than 2 MB")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ListRefused("The file must be a CSV saved as UTF-8") from error
+    try:
+        return _rows(text)
+    except csv.Error as error:
+        raise ListRefused("The file must be a CSV") from error
+
+
+def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [(h or "").strip().lower() for h in reader.fieldnames or []]
     if not header:
         raise ListRefused("The file is empty")
-    unknown = [h for h in header if h and h not in COLUMNS]
+    unknown = [n for n, h in enumerate(header, start=1) if h and h not in COLUMNS]
     if unknown:
+        # Named by its place, not its heading: a file with no header row would show a name.
         raise ListRefused(
-            f"The file has a column vrhub does not know: {unknown[0]}. Use these columns: "
-            + ", ".join(COLUMNS)
+            f"Column {unknown[0]} of the header is not one vrhub knows. The first row must be "
+            "a header with these columns: " + ", ".join(COLUMNS)
         )
     if not any(h in header for h in REQUIRED):
         raise ListRefused("The file needs at least one of: forename, surname, date_of_birth")
@@ -105,7 +117,6 @@ def link(rows: list[tuple[int, dict[str, str]]], *, threshold: float) -> LinkedL
             if best is None or best.probability < threshold:
                 out.outcome = "not found"
             else:
-                out.probability = f"{best.probability:.4f}"
                 references[line] = best.person_id
                 out.outcome = (
                     "matched"

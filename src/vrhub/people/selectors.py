@@ -52,7 +52,7 @@ def queue_tabs() -> list[tuple[str, str, int]]:
 
 
 def people_by_id(ids: Iterable[int]) -> dict[int, Person]:
-    people = Person.objects.filter(pk__in=list(ids)).prefetch_related("records")
+    people = Person.objects.filter(pk__in=list(ids))
     return {p.pk: p for p in people}
 
 
@@ -120,5 +120,7 @@ def pair_page(candidate: MatchCandidate) -> dict[str, Any]:
         "first": {"person": candidate.person_a, "facts": known_facts(first), "records": first},
         "second": {"person": candidate.person_b, "facts": known_facts(second), "records": second},
         "evidence": best[1].evidence if best else [],
-        "probability": best[1].probability if best else candidate.probability,
+        # The check's probability, with the index's name frequencies; the reasons are the two
+        # closest records' as they stand now.
+        "probability": candidate.probability,
     }

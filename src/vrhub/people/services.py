@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from vrhub.accounts.models import User
 from vrhub.audit.models import AuditAction
-from vrhub.audit.services import record
+from vrhub.audit.services import begin_audited_change, record
 from vrhub.people.matching.candidates import PersonMatch, rank
 from vrhub.people.matching.standardise import MatchRecord, standardise
 from vrhub.people.models import (
@@ -101,7 +101,7 @@ def _about(source: SourceRecord) -> dict[str, Any]:
 def record_for_referral(referral: Referral) -> SourceRecord:
     """The referral's record in the index, made or brought up to date with its answers."""
     fields = _standardised(referral) | {
-        "written_name": f"{referral.first_name} {referral.last_name}".strip(),
+        "written_name": f"{referral.first_name} {referral.last_name}".strip()[:200],
         "written_dob": referral.date_of_birth,
         "written_postcode": referral.postcode,
         "written_address": (referral.address or "").splitlines()[0][:200]
@@ -122,6 +122,7 @@ def on_referral_arrival(*, referral: Referral, actor: User) -> SourceRecord:
     person. A clear match (above the automatic-link probability, with no other candidate above
     the review probability) is linked at once and flagged for a caseworker to check; anything
     else waits for a caseworker. Inside the caller's transaction."""
+    begin_audited_change()
     source = record_for_referral(referral)
     matches = rank(match_record_of(source), exclude=[source.pk])
     best = matches[0] if matches else None
@@ -138,13 +139,17 @@ def on_referral_arrival(*, referral: Referral, actor: User) -> SourceRecord:
         and not rivals
         and not contradicted
     ):
-        person = Person.objects.select_for_update().get(pk=best.person_id)
+        person = _lock_people(best.person_id)[best.person_id]
+        if person.is_merged:
+            return source  # merged away meanwhile: the record waits for a caseworker
         _attach(source, person, method=LinkMethod.AUTOMATIC, actor=None, match=best)
         source.needs_review = True
         source.save(update_fields=["needs_review"])
+        # vrhub's own act, not the referrer's: their agency's trail does not learn the person is
+        # known elsewhere.
         record(
             action=AuditAction.RECORD_LINKED_AUTOMATICALLY,
-            actor=actor,
+            actor=None,
             person_id=person.reference,
             detail={"probability": f"{best.probability:.6f}"},
             **_about(source),
@@ -181,11 +186,23 @@ def _attach(
 
 
 def _lock_record(source: SourceRecord) -> SourceRecord:
-    return SourceRecord.objects.select_for_update().select_related("referral").get(pk=source.pk)
+    """The record, locked. Every change here takes the audit lock first, then people, then
+    records and pairs, so two changes never wait on each other in opposite orders."""
+    return (
+        SourceRecord.objects.select_for_update(of=("self",))
+        .select_related("referral", "linked_by")
+        .get(pk=source.pk)
+    )
+
+
+def _lock_people(*ids: int) -> dict[int, Person]:
+    # no_key: rows that merely refer to a person (a "not the same" decision) may still be added.
+    locked = Person.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk")
+    return {p.pk: p for p in locked}
 
 
 def _live(person_id: int) -> Person:
-    person = Person.objects.select_for_update().get(pk=person_id)
+    person = _lock_people(person_id)[person_id]
     if person.is_merged:
         raise PersonRefused(
             f"{person.reference} has been merged into {person.merged_into.reference}"  # type: ignore[union-attr]
@@ -198,10 +215,11 @@ def link_record(
 ) -> SourceRecord:
     """A caseworker says the record is this person."""
     with transaction.atomic(durable=True):
+        begin_audited_change()
+        target = _live(person.pk)
         fresh = _lock_record(source)
         if fresh.person_id is not None:
             raise PersonRefused(already_decided(fresh))
-        target = _live(person.pk)
         _attach(fresh, target, method=LinkMethod.CASEWORKER, actor=actor, match=match)
         record(
             action=AuditAction.RECORD_LINKED,
@@ -222,6 +240,7 @@ def already_decided(source: SourceRecord) -> str:
 def confirm_new_person(*, actor: User, source: SourceRecord) -> Person:
     """A caseworker says the record is nobody the index knows."""
     with transaction.atomic(durable=True):
+        begin_audited_change()
         fresh = _lock_record(source)
         if fresh.person_id is not None:
             raise PersonRefused(already_decided(fresh))
@@ -238,6 +257,7 @@ def confirm_new_person(*, actor: User, source: SourceRecord) -> Person:
 
 def confirm_automatic_link(*, actor: User, source: SourceRecord) -> SourceRecord:
     with transaction.atomic(durable=True):
+        begin_audited_change()
         fresh = _lock_record(source)
         if not fresh.needs_review:
             raise PersonRefused("This link has already been checked")
@@ -256,8 +276,13 @@ def confirm_automatic_link(*, actor: User, source: SourceRecord) -> SourceRecord
 def undo_automatic_link(*, actor: User, source: SourceRecord) -> Person:
     """The automatic link was wrong: the record becomes a person of its own."""
     with transaction.atomic(durable=True):
+        begin_audited_change()
+        linked_to = SourceRecord.objects.filter(pk=source.pk).values_list("person_id", flat=True)
+        person_id = linked_to.first()
+        if person_id is not None:
+            _lock_people(person_id)
         fresh = _lock_record(source)
-        if not fresh.needs_review:
+        if not fresh.needs_review or fresh.person_id != person_id:
             raise PersonRefused("This link has already been checked")
         was = _live(fresh.person_id)  # type: ignore[arg-type]
         person = _new_person(actor)
@@ -290,12 +315,16 @@ def merge_people(
     if first.pk == second.pk:
         raise PersonRefused("A person cannot be merged with themselves")
     with transaction.atomic(durable=True):
-        locked = {
-            p.pk: p
-            for p in Person.objects.select_for_update()
-            .filter(pk__in=[first.pk, second.pk])
-            .order_by("pk")
-        }
+        begin_audited_change()
+        locked = _lock_people(first.pk, second.pk)
+        if candidate_id is not None:
+            pair = (
+                MatchCandidate.objects.select_for_update(of=("self",))
+                .select_related("decided_by")
+                .get(pk=candidate_id)
+            )
+            if pair.status != CandidateStatus.OPEN:
+                raise PersonRefused(_pair_decided(pair))
         for person in locked.values():
             if person.is_merged:
                 merge = (
@@ -354,18 +383,19 @@ def unmerge(*, actor: User, merge: Merge, reason: str) -> Merge:
     if not reason.strip():
         raise PersonRefused("Enter why the merge is being undone")
     with transaction.atomic(durable=True):
-        fresh = Merge.objects.select_for_update().select_related("unmerged_by").get(pk=merge.pk)
+        begin_audited_change()
+        _lock_people(merge.survivor_id, merge.absorbed_id)
+        fresh = (
+            Merge.objects.select_for_update(of=("self",))
+            .select_related("unmerged_by")
+            .get(pk=merge.pk)
+        )
         if fresh.unmerged_at is not None:
             raise PersonRefused(
                 f"This merge was already undone by {fresh.unmerged_by.full_name} on "  # type: ignore[union-attr]
                 f"{_when(fresh.unmerged_at)}"
             )
-        locked = {
-            p.pk: p
-            for p in Person.objects.select_for_update()
-            .filter(pk__in=[fresh.survivor_id, fresh.absorbed_id])
-            .order_by("pk")
-        }
+        locked = _lock_people(fresh.survivor_id, fresh.absorbed_id)
         survivor, absorbed = locked[fresh.survivor_id], locked[fresh.absorbed_id]
         if survivor.is_merged:
             raise PersonRefused(
@@ -400,17 +430,23 @@ def unmerge(*, actor: User, merge: Merge, reason: str) -> Merge:
     return fresh
 
 
+def _pair_decided(pair: MatchCandidate) -> str:
+    who = pair.decided_by.full_name if pair.decided_by else "someone"
+    when = f" on {_when(pair.decided_at)}" if pair.decided_at else ""
+    return f"This pair was already decided by {who}{when}: {pair.get_status_display().lower()}"
+
+
 def decide_not_same(*, actor: User, candidate: MatchCandidate) -> MatchCandidate:
     with transaction.atomic(durable=True):
+        begin_audited_change()
+        _lock_people(candidate.person_a_id, candidate.person_b_id)
         fresh = (
-            MatchCandidate.objects.select_for_update()
-            .select_related("decided_by")
+            MatchCandidate.objects.select_for_update(of=("self",))
+            .select_related("decided_by", "person_a", "person_b")
             .get(pk=candidate.pk)
         )
         if fresh.status != CandidateStatus.OPEN:
-            who = fresh.decided_by.full_name if fresh.decided_by_id else "someone"  # type: ignore[union-attr]
-            when = _when(fresh.decided_at) if fresh.decided_at else ""
-            raise PersonRefused(f"This pair was already decided by {who} on {when}")
+            raise PersonRefused(_pair_decided(fresh))
         fresh.status = CandidateStatus.NOT_SAME
         fresh.decided_by = actor
         fresh.decided_at = timezone.now()
@@ -509,7 +545,7 @@ def check_index(*, actor: User | None, threshold: float | None = None) -> IndexC
             )
         )
     with transaction.atomic():
-        MatchCandidate.objects.bulk_create(fresh, batch_size=2_000)
+        MatchCandidate.objects.bulk_create(fresh, batch_size=2_000, ignore_conflicts=True)
         record(
             action=AuditAction.INDEX_CHECKED,
             actor=actor,
@@ -523,3 +559,25 @@ def check_index(*, actor: User | None, threshold: float | None = None) -> IndexC
             },
         )
     return IndexCheck(table.num_rows, found.compared, len(best), len(fresh), found.seconds)
+
+
+def list_linked(*, actor: User, linked: Any) -> None:
+    """An analyst was given person references for a list: one event for the list, and one
+    against each person whose reference went out, so a person's trail shows it."""
+    references = [row.person for row in linked.rows if row.person]
+    with transaction.atomic():
+        event = record(
+            action=AuditAction.LIST_LINKED,
+            actor=actor,
+            target_type="person_index",
+            target_id="list",
+            detail={"rows": len(linked.rows), "matched": len(references)},
+        )
+        for reference in dict.fromkeys(references):
+            record(
+                action=AuditAction.LIST_LINKED,
+                actor=actor,
+                target_type="list",
+                target_id=event.pk,
+                person_id=reference,
+            )

@@ -135,8 +135,8 @@ def referral_person(request: HttpRequest, reference: str) -> HttpResponse:
         actor=me,
         target_type="referral",
         target_id=reference,
-        person_id=source.person.reference if source.person else reference,
-        detail={"candidates_shown": len(found)},
+        person_id=source.person.reference if source.person else "",
+        detail={"candidates_shown": len(found), "people": [p.reference for _, p in found]},
     )
     return render(
         request,
@@ -240,16 +240,7 @@ def link_list(request: HttpRequest) -> HttpResponse:
             form.add_error("file", refused.message)
         else:
             linked = lists.link(rows, threshold=services.review_probability())
-            record(
-                action=AuditAction.LIST_LINKED,
-                actor=me,
-                target_type="person_index",
-                target_id="list",
-                detail={
-                    "rows": len(linked.rows),
-                    "matched": sum(1 for r in linked.rows if r.person),
-                },
-            )
+            services.list_linked(actor=me, linked=linked)
             response = HttpResponse(linked.as_csv(), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="linked-list.csv"'
             return response

@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from django.conf import settings
 
 from vrhub.people.matching.scorer import load_model
 
@@ -48,17 +51,21 @@ def find_pairs(
     started = time.perf_counter()
     con = duckdb.connect(":memory:")
     con.execute(f"SET memory_limit = '{memory_limit}'")
+    # What does not fit spills to vrhub's own var/ directory, not wherever the process started.
+    spill = Path(settings.VAR_DIR) / "duckdb"
+    spill.mkdir(parents=True, exist_ok=True)
+    con.execute(f"SET temp_directory = '{spill}'")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     con.register("vrhub_records_in", records)
     con.execute("CREATE TABLE vrhub_records AS SELECT * FROM vrhub_records_in")
     con.unregister("vrhub_records_in")
     api = DuckDBAPI(connection=con)
-    settings = dict(model or load_model())
-    settings["link_type"] = "dedupe_only"
-    settings["retain_intermediate_calculation_columns"] = False
-    settings["retain_matching_columns"] = False
-    linker = Linker(api.register("vrhub_records"), settings, log_level=None)
+    splink_settings = dict(model or load_model())
+    splink_settings["link_type"] = "dedupe_only"
+    splink_settings["retain_intermediate_calculation_columns"] = False
+    splink_settings["retain_matching_columns"] = False
+    linker = Linker(api.register("vrhub_records"), splink_settings, log_level=None)
     blocked = linker.inference.compute_blocked_pairs_for_predict()
     # Table names below are Splink's own, never input.
     compared = con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0]  # noqa: S608

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Max, Q
 
 from vrhub.people.matching.scorer import TERM_FREQUENCY_COLUMNS, Score, default_scorer
@@ -27,6 +28,7 @@ BLOCKING_KEYS: tuple[tuple[str, ...], ...] = (
     ("identifier",),
 )
 MAX_CANDIDATE_RECORDS = 500
+EXACT_COUNT_BELOW = 200_000
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,31 @@ def blocking_filter(record: MatchRecord) -> Q | None:
     return condition if condition else None
 
 
+def index_size() -> int:
+    """How many records the index holds, cheaply: an exact count is a full scan of a large table.
+
+    SQLite hands out ids one above the highest, so the highest id is the count (records are not
+    deleted but with their referral). PostgreSQL's ids have gaps (a rolled-back transaction uses
+    one up), so it gives the planner's estimate, kept by autovacuum, and counts exactly while
+    the table is small enough for that to be quick.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [SourceRecord._meta.db_table],
+            )
+            row = cursor.fetchone()
+        estimate = int(row[0]) if row else -1
+        if estimate >= EXACT_COUNT_BELOW:
+            return estimate
+        return SourceRecord.objects.count()
+    return int(SourceRecord.objects.aggregate(n=Max("id"))["n"] or 0)
+
+
 def term_frequencies(record: MatchRecord) -> dict[str, float]:
     """How common the record's forename, surname and postcode are in the index (Splink's tf)."""
-    total = SourceRecord.objects.aggregate(n=Max("id"))["n"] or 0
+    total = index_size()
     found: dict[str, float] = {}
     if not total:
         return found

@@ -126,6 +126,10 @@ def split_name(full_name: str) -> tuple[str | None, str | None]:
     return words[0], words[-1]
 
 
+def _cut(value: str | None, length: int) -> str | None:
+    return value[:length].rstrip() or None if value else None
+
+
 @dataclass(frozen=True)
 class MatchRecord:
     """What the model compares about one source record."""
@@ -172,18 +176,20 @@ def standardise(
     full, sector, district = postcode_parts(postcode)
     ident = _DIGITS.sub("", identifier or "") or (fold(identifier) if identifier else None)
     first_line = fold((address or "").splitlines()[0] if address else None)
+    # Each column has a length in the index (people.SourceRecord); what is longer is cut.
+    first, last = _cut(first, 100), _cut(last, 100)
     return MatchRecord(
         forename=first,
         surname=last,
-        forename_phonetic=phonetic(first),
-        surname_phonetic=phonetic(last),
+        forename_phonetic=_cut(phonetic(first), 40),
+        surname_phonetic=_cut(phonetic(last), 40),
         dob=birth,
         dob_unordered=unordered(birth),
         birth_year=birth[:4] if birth else None,
-        postcode=full,
+        postcode=_cut(full, 10),
         postcode_sector=sector,
         postcode_district=district,
         sex=(sex or "").strip().lower()[:1] or None,
-        address=first_line,
-        identifier=ident or None,
+        address=_cut(first_line, 200),
+        identifier=_cut(ident, 40),
     )

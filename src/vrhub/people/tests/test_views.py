@@ -155,8 +155,9 @@ def test_the_caseworker_sees_why_the_ae_referral_may_be_the_school_one(
     assert "Mohamed Ali" in text  # what the referral says
     event = last(AuditAction.MATCHES_VIEWED)
     assert event.target_id == source.referral.reference
-    assert event.person_id == source.referral.reference
+    assert event.person_id == ""  # not yet anyone's: the candidates shown are in the detail
     assert event.detail["candidates_shown"] >= 1
+    assert mohammed.reference in event.detail["people"]
 
 
 def test_saying_nothing_shows_the_error_summary(issue, caseworker, client_for):
@@ -423,6 +424,12 @@ def test_the_audit_trail_of_the_person_index_names_people_by_reference_only(
         e
         for e in events
         if e.action not in (AuditAction.REVIEW_QUEUE_VIEWED, AuditAction.INDEX_CHECKED)
-        and e.action != AuditAction.LIST_LINKED
+        and e.target_type not in ("person_index", "referral")
     ]
     assert all(e.person_id for e in about_someone)
+    # A referral's candidates, seen before it is anyone's, are named in the event's detail.
+    assert all(
+        e.detail.get("people") is not None
+        for e in events
+        if e.action == AuditAction.MATCHES_VIEWED and not e.person_id
+    )
