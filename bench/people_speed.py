@@ -57,6 +57,11 @@ def build_index(rows: list[dict[str, Any]]) -> None:
     now = timezone.now().isoformat()
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # a database of its own is not assured there
+            cursor.execute(
+                "TRUNCATE people_matchcandidate, people_merge, people_notsameperson, "
+                "people_sourcerecord, people_person RESTART IDENTITY CASCADE"
+            )
         for start in range(0, len(rows), 50_000):
             chunk = rows[start : start + 50_000]
             cursor.executemany(
