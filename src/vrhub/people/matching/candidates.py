@@ -95,6 +95,7 @@ def candidate_rows(record: MatchRecord, *, exclude: Iterable[int] = ()) -> list[
         return []
     return list(
         SourceRecord.objects.filter(condition, person__isnull=False)
+        .order_by()
         .exclude(pk__in=list(exclude))
         .values("id", "person_id", *COLUMNS)[:MAX_CANDIDATE_RECORDS]
     )
