@@ -117,7 +117,7 @@ def record_for_referral(referral: Referral) -> SourceRecord:
     return source
 
 
-def on_referral_arrival(*, referral: Referral, actor: User) -> SourceRecord:
+def on_referral_arrival(*, referral: Referral) -> SourceRecord:
     """A referral has been sent (by page, API or file): put it in the index and look for its
     person. A clear match (above the automatic-link probability, with no other candidate above
     the review probability) is linked at once and flagged for a caseworker to check; anything

@@ -178,7 +178,7 @@ def _submit(referral: Referral, *, actor: User, on: date, areas: list[ProgrammeA
     # Into the person index, linked at once only when the match is beyond doubt.
     from vrhub.people.services import on_referral_arrival
 
-    on_referral_arrival(referral=referral, actor=actor)
+    on_referral_arrival(referral=referral)
     record(
         action=AuditAction.REFERRAL_SUBMITTED,
         actor=actor,
