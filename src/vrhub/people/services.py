@@ -120,8 +120,9 @@ def record_for_referral(referral: Referral) -> SourceRecord:
 def on_referral_arrival(*, referral: Referral) -> SourceRecord:
     """A referral has been sent (by page, API or file): put it in the index and look for its
     person. A clear match (above the automatic-link probability, with no other candidate above
-    the review probability) is linked at once and flagged for a caseworker to check; anything
-    else waits for a caseworker. Inside the caller's transaction."""
+    the review probability and nothing about who they are pointing away) is linked at once and
+    flagged for a caseworker to check; anything else waits for a caseworker. Inside the
+    caller's transaction, which already holds the referral's row."""
     begin_audited_change()
     source = record_for_referral(referral)
     matches = rank(match_record_of(source), exclude=[source.pk])
