@@ -24,6 +24,7 @@ from django.utils import timezone
 from vrhub.accounts.models import Role, User
 from vrhub.audit.models import AuditAction
 from vrhub.audit.services import record
+from vrhub.core.dates import when
 from vrhub.referrals.eligibility import age_on
 from vrhub.referrals.models import Concern, Referral, Service
 
@@ -86,11 +87,9 @@ class CaseChanged(CaseRefused):
 
     def __init__(self, case: Case) -> None:
         who = case.changed_by.full_name if case.changed_by_id else "someone"
-        at = timezone.localtime(case.changed_at)
-        when = f"{at:%-d %B %Y} at {at:%-I:%M}{at:%p}".replace("AM", "am").replace("PM", "pm")
         super().__init__(
             {
-                "__all__": f"This case was changed by {who} on {when}; "
+                "__all__": f"This case was changed by {who} on {when(case.changed_at)}; "
                 "review the changes and try again"
             }
         )

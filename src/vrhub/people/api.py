@@ -22,7 +22,6 @@ from vrhub.referrals.serializers import StrictCharField, StrictDateField
 
 from . import selectors, services
 from .converters import PersonReferenceConverter
-from .matching.candidates import rank
 from .matching.standardise import standardise
 
 REFERENCE = OpenApiParameter(
@@ -137,28 +136,25 @@ class PersonMatchesApi(APIView):
         query = MatchQuerySerializer(data=request.data)
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        matches = rank(
-            standardise(
-                forename=data.get("forename"),
-                surname=data.get("surname"),
-                dob=data.get("date_of_birth"),
-                postcode=data.get("postcode"),
-                sex=data.get("sex"),
-            )
-        )
-        people = selectors.people_by_id([m.person_id for m in matches])
         found = [
             {
-                "person": people[m.person_id].reference,
-                "probability": m.probability,
-                "match_weight": m.score.weight,
+                "person": person.reference,
+                "probability": match.probability,
+                "match_weight": match.score.weight,
                 "evidence": [
                     {"field": e.field, "reason": e.reason, "weight": e.weight}
-                    for e in m.score.evidence
+                    for e in match.score.evidence
                 ],
             }
-            for m in matches
-            if m.person_id in people
+            for match, person in selectors.candidates(
+                standardise(
+                    forename=data.get("forename"),
+                    surname=data.get("surname"),
+                    dob=data.get("date_of_birth"),
+                    postcode=data.get("postcode"),
+                    sex=data.get("sex"),
+                )
+            )
         ]
         record(
             action=AuditAction.MATCHES_VIEWED,

@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 
 from vrhub.cases.models import Case
+from vrhub.people.matching.candidates import PersonMatch, rank
 from vrhub.people.matching.scorer import default_scorer
-from vrhub.people.matching.standardise import COLUMNS
+from vrhub.people.matching.standardise import COLUMNS, MatchRecord
 from vrhub.people.models import (
     CandidateStatus,
     MatchCandidate,
@@ -51,9 +52,14 @@ def queue_tabs() -> list[tuple[str, str, int]]:
     return [(key, label, queue(key).count()) for key, label in QUEUE_TABS.items()]
 
 
-def people_by_id(ids: Iterable[int]) -> dict[int, Person]:
-    people = Person.objects.filter(pk__in=list(ids))
-    return {p.pk: p for p in people}
+def candidates(
+    record: MatchRecord, *, exclude: Iterable[int] = ()
+) -> list[tuple[PersonMatch, Person]]:
+    """The people a record may be, most likely first, each with their best match: one query for
+    the candidates' records and one for the people."""
+    matches = rank(record, exclude=exclude)
+    people = {p.pk: p for p in Person.objects.filter(pk__in=[m.person_id for m in matches])}
+    return [(m, people[m.person_id]) for m in matches if m.person_id in people]
 
 
 def known_facts(records: list[SourceRecord]) -> dict[str, list[Any]]:

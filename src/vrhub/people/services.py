@@ -18,6 +18,7 @@ from django.utils import timezone
 from vrhub.accounts.models import User
 from vrhub.audit.models import AuditAction
 from vrhub.audit.services import begin_audited_change, record
+from vrhub.core.dates import when
 from vrhub.people.matching.candidates import PersonMatch, rank
 from vrhub.people.matching.standardise import MatchRecord, standardise
 from vrhub.people.models import (
@@ -54,11 +55,6 @@ def review_probability() -> float:
 
 def _new_reference() -> str:
     return "P-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-
-
-def _when(at: Any) -> str:
-    local = timezone.localtime(at)
-    return f"{local:%-d %B %Y} at {local:%-I:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
 
 
 def match_record_of(source: SourceRecord) -> MatchRecord:
@@ -234,8 +230,8 @@ def link_record(
 
 def already_decided(source: SourceRecord) -> str:
     who = source.linked_by.full_name if source.linked_by_id else "vrhub"  # type: ignore[union-attr]
-    when = _when(source.linked_at) if source.linked_at else "earlier"
-    return f"This record was already linked to a person by {who} on {when}"
+    at = when(source.linked_at) if source.linked_at else "earlier"
+    return f"This record was already linked to a person by {who} on {at}"
 
 
 def confirm_new_person(*, actor: User, source: SourceRecord) -> Person:
@@ -333,7 +329,7 @@ def merge_people(
                     .filter(absorbed=person, unmerged_at__isnull=True)
                     .first()
                 )
-                by = f" by {merge.merged_by.full_name} on {_when(merge.merged_at)}" if merge else ""
+                by = f" by {merge.merged_by.full_name} on {when(merge.merged_at)}" if merge else ""
                 raise PersonRefused(f"{person.reference} was already merged{by}")
         survivor, absorbed = sorted(locked.values(), key=lambda p: (p.created_at, p.pk))
         moved = list(SourceRecord.objects.filter(person=absorbed).values_list("id", flat=True))
@@ -394,7 +390,7 @@ def unmerge(*, actor: User, merge: Merge, reason: str) -> Merge:
         if fresh.unmerged_at is not None:
             raise PersonRefused(
                 f"This merge was already undone by {fresh.unmerged_by.full_name} on "  # type: ignore[union-attr]
-                f"{_when(fresh.unmerged_at)}"
+                f"{when(fresh.unmerged_at)}"
             )
         locked = _lock_people(fresh.survivor_id, fresh.absorbed_id)
         survivor, absorbed = locked[fresh.survivor_id], locked[fresh.absorbed_id]
@@ -433,8 +429,8 @@ def unmerge(*, actor: User, merge: Merge, reason: str) -> Merge:
 
 def _pair_decided(pair: MatchCandidate) -> str:
     who = pair.decided_by.full_name if pair.decided_by else "someone"
-    when = f" on {_when(pair.decided_at)}" if pair.decided_at else ""
-    return f"This pair was already decided by {who}{when}: {pair.get_status_display().lower()}"
+    on = f" on {when(pair.decided_at)}" if pair.decided_at else ""
+    return f"This pair was already decided by {who}{on}: {pair.get_status_display().lower()}"
 
 
 def decide_not_same(*, actor: User, candidate: MatchCandidate) -> MatchCandidate:

@@ -20,7 +20,7 @@ from vrhub.core.requests import posted, signed_in_user
 
 from . import lists, selectors, services
 from .forms import CheckLinkForm, ListForm, MergeForm, UnmergeForm, WhoForm
-from .matching.candidates import PersonMatch, rank
+from .matching.candidates import PersonMatch
 from .models import CandidateStatus, Person
 from .templatetags.people import probability
 
@@ -68,12 +68,6 @@ def check(request: HttpRequest) -> HttpResponse:
     return redirect("people:queue")
 
 
-def _candidates(source: Any) -> list[tuple[PersonMatch, Person]]:
-    matches = rank(services.match_record_of(source), exclude=[source.pk])
-    people = selectors.people_by_id([m.person_id for m in matches])
-    return [(m, people[m.person_id]) for m in matches if m.person_id in people]
-
-
 def _decide_who(
     me: User, source: Any, form: WhoForm, found: list[tuple[PersonMatch, Person]]
 ) -> str:
@@ -102,7 +96,11 @@ def referral_person(request: HttpRequest, reference: str) -> HttpResponse:
     me = signed_in_user(request)
     source = permissions.access_referral_record(me, reference)
     deciding = source.person_id is None
-    found = _candidates(source) if deciding or source.needs_review else []
+    found = (
+        selectors.candidates(services.match_record_of(source), exclude=[source.pk])
+        if deciding or source.needs_review
+        else []
+    )
     who = WhoForm(
         posted(request) if deciding else None,
         candidates=[
