@@ -3,7 +3,8 @@ and users with the roles a test asks for."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -48,3 +49,15 @@ def pytest_report_header(config: pytest.Config) -> str:
     database = settings.DATABASES["default"]
     engine = database["ENGINE"].rsplit(".", 1)[-1]
     return f"vrhub database: {engine} ({database.get('HOST') or 'file'})"
+
+
+@pytest.fixture(autouse=True)
+def measures_store(settings: object, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Each test gets an analytical store of its own, and imports run inline."""
+    from vrhub.measures import store
+
+    directory = tmp_path_factory.mktemp("measures")
+    settings.VRHUB_MEASURES_DIR = directory  # type: ignore[attr-defined]
+    settings.VRHUB_IMPORTS_INLINE = True  # type: ignore[attr-defined]
+    yield directory
+    store.close_all()

@@ -55,6 +55,8 @@ class Capability(StrEnum):
     MATCH_PEOPLE = "match_people"
     CHECK_PERSON_INDEX = "check_person_index"
     LINK_LISTS = "link_lists"
+    VIEW_MEASURES = "view_measures"
+    IMPORT_MEASURES = "import_measures"
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -88,11 +90,14 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.MATCH_PEOPLE,
             Capability.CHECK_PERSON_INDEX,
             Capability.LINK_LISTS,
+            Capability.VIEW_MEASURES,
         }
     ),
-    # Links a list (an evaluation cohort, an exclusions list) to the index: gets back person
-    # references and match probabilities, never what the index holds about anyone.
-    Role.ANALYST: frozenset({Capability.LINK_LISTS}),
+    # Imports police, hospital and reference data and reads the measures; links a list (an
+    # evaluation cohort, an exclusions list) to the index, getting back person references only.
+    Role.ANALYST: frozenset(
+        {Capability.LINK_LISTS, Capability.VIEW_MEASURES, Capability.IMPORT_MEASURES}
+    ),
     Role.DATA_PROTECTION_OFFICER: frozenset({Capability.VIEW_AUDIT_TRAIL}),
     # Aggregated figures only, with small numbers suppressed; never a person's record.
     Role.SCRUTINY_MEMBER: frozenset({Capability.VIEW_PROGRAMME_FIGURES}),

@@ -106,6 +106,8 @@ class AuditAction(models.TextChoices):
     REVIEW_QUEUE_VIEWED = "person.review_queue_viewed", "Possible duplicates viewed"
     INDEX_CHECKED = "person.index_checked", "Person index checked for duplicates"
     LIST_LINKED = "person.list_linked", "List linked to the person index"
+    MEASURES_IMPORT_STARTED = "measures.import_started", "Data import started"
+    MEASURES_IMPORT_FINISHED = "measures.import_finished", "Data import finished"
     AUDIT_TRAIL_VIEWED = "audit.trail_viewed", "Audit trail viewed"
     AUDIT_TRAIL_EXPORTED = "audit.trail_exported", "Audit trail downloaded"
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "vrhub.triage",
     "vrhub.cases",
     "vrhub.people",
+    "vrhub.measures",
 ]
 
 MIDDLEWARE = [
@@ -260,3 +261,18 @@ VRHUB_SMALL_NUMBER_THRESHOLD = 5
 # probability in the review queue.
 VRHUB_AUTO_LINK_PROBABILITY = float(os.environ.get("VRHUB_AUTO_LINK_PROBABILITY", "0.999"))
 VRHUB_MATCH_REVIEW_PROBABILITY = float(os.environ.get("VRHUB_MATCH_REVIEW_PROBABILITY", "0.5"))
+
+# Measures: the analytical store (DuckDB and Parquet) sits beside the case database.
+VRHUB_MEASURES_DIR = Path(os.environ.get("VRHUB_MEASURES_DIR", VAR_DIR / "measures"))
+# The local authorities (ONS codes) that make up the partnership area; empty means every area loaded.
+VRHUB_PARTNERSHIP_LOCAL_AUTHORITIES = [
+    code
+    for code in os.environ.get(
+        "VRHUB_PARTNERSHIP_LOCAL_AUTHORITIES", "E08000026,E08000031"
+    ).split(",")
+    if code
+]
+# Imports run in a thread of the web process; tests and the demo run them inline.
+VRHUB_IMPORTS_INLINE = os.environ.get("VRHUB_IMPORTS_INLINE", "") == "true"
+# How many problem lines an import keeps to show; beyond that it keeps the count.
+VRHUB_IMPORT_PROBLEMS_KEPT = 5000
