@@ -6,6 +6,7 @@ from vrhub.accounts.api import MeApi
 from vrhub.audit.api import AuditEventListApi
 from vrhub.cases.api_urls import urlpatterns as cases_api
 from vrhub.core.api import api_not_found
+from vrhub.measures.api_urls import urlpatterns as measures_api
 from vrhub.people.api_urls import urlpatterns as people_api
 from vrhub.referrals.api import ReferralApi, ReferralListApi
 
@@ -16,6 +17,7 @@ api_v1 = [
     path("referrals/<reference:reference>", ReferralApi.as_view(), name="referral"),
     *cases_api,
     *people_api,
+    *measures_api,
 ]
 
 urlpatterns = [
@@ -26,6 +28,7 @@ urlpatterns = [
     path("", include("vrhub.triage.urls")),
     path("", include("vrhub.cases.urls")),
     path("", include("vrhub.people.urls")),
+    path("", include("vrhub.measures.urls")),
     path("api/v1/", include((api_v1, "api"))),
     # REST framework views authenticate by token or session and answer 401 themselves.
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

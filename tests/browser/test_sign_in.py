@@ -70,6 +70,8 @@ ROLE_HOMES = [
             "Programme figures",
             "Person index",
             "Link a list",
+            "Core measures",
+            "Hot spots",
         ],
         [],
         [
@@ -83,9 +85,16 @@ ROLE_HOMES = [
             "Programme figures",
             "Person index",
             "Link a list",
+            "Core measures",
+            "Hot spots",
         ],
     ),
-    ("analyst", ["Link a list"], ["Import data", "Core measures", "Hot spots"], ["Link a list"]),
+    (
+        "analyst",
+        ["Core measures", "Hot spots", "Import data", "Link a list"],
+        [],
+        ["Core measures", "Hot spots", "Import data", "Link a list"],
+    ),
     (
         "dpo",
         ["Audit trail"],

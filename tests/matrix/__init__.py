@@ -3,9 +3,9 @@ forms. `tests/test_permission_matrix.py` joins them and checks every URL of vrhu
 
 from __future__ import annotations
 
-from . import at_risk, casework, people, triage
+from . import at_risk, casework, measures, people, triage
 from .base import Part, Rule
 
-PARTS: list[Part] = [triage.PART, casework.PART, at_risk.PART, people.PART]
+PARTS: list[Part] = [triage.PART, casework.PART, at_risk.PART, people.PART, measures.PART]
 
 __all__ = ["PARTS", "Part", "Rule"]

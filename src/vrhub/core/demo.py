@@ -25,6 +25,7 @@ BUILDERS = [
     "vrhub.triage.demo.build",
     "vrhub.cases.demo.build",
     "vrhub.people.demo.build",
+    "vrhub.measures.demo.build_for_world",
 ]
 
 

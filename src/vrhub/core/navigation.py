@@ -141,6 +141,24 @@ LINK_A_LIST = Tile(
     "people:link-list",
     Capability.LINK_LISTS,
 )
+CORE_MEASURES = Tile(
+    "Core measures",
+    "Homicides, knife crime and A&E sharp-object injuries, with change and cost.",
+    "measures:dashboard",
+    Capability.VIEW_MEASURES,
+)
+HOT_SPOTS = Tile(
+    "Hot spots",
+    "Where violence concentrates, how stable the hot spots are, and when it peaks.",
+    "measures:hot_spots",
+    Capability.VIEW_MEASURES,
+)
+IMPORT_DATA = Tile(
+    "Import data",
+    "police.uk files, the force's extract, emergency department returns and reference tables.",
+    "measures:imports",
+    Capability.IMPORT_MEASURES,
+)
 
 ROLE_TILES: dict[Role, list[Tile]] = {
     Role.REFERRER: [MAKE_REFERRAL, YOUR_REFERRALS],
@@ -165,13 +183,10 @@ ROLE_TILES: dict[Role, list[Tile]] = {
         PROGRAMME_FIGURES,
         PERSON_INDEX,
         LINK_A_LIST,
+        CORE_MEASURES,
+        HOT_SPOTS,
     ],
-    Role.ANALYST: [
-        LINK_A_LIST,
-        Tile("Import data", "Police, emergency department and partner data."),
-        Tile("Core measures", "Homicides, knife crime and A&E sharp-object injuries."),
-        Tile("Hot spots", "Where and when violence concentrates."),
-    ],
+    Role.ANALYST: [CORE_MEASURES, HOT_SPOTS, IMPORT_DATA, LINK_A_LIST],
     Role.DATA_PROTECTION_OFFICER: [
         AUDIT_TRAIL,
         Tile("Retention and review", "Records due for review or deletion."),

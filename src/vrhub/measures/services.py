@@ -130,6 +130,8 @@ def import_files(
 
 
 def _run_in_thread(run_id: int) -> None:
+    # A thread of its own gets a database connection of its own, closed when the import ends.
+    close_old_connections()
     try:
         run_import(run_id)
     finally:
@@ -175,7 +177,6 @@ def run_import(run_id: int) -> None:
     """Read the kept files into the store and record the outcome; the files go afterwards."""
     from vrhub.measures.ingest.files import expand
 
-    close_old_connections()
     run = ImportRun.objects.get(pk=run_id)
     ImportRun.objects.filter(pk=run_id).update(status=ImportStatus.RUNNING)
     directory = incoming_dir(run_id)

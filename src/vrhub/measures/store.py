@@ -7,6 +7,10 @@ Layout under `settings.VRHUB_MEASURES_DIR` (by default `var/measures/`):
 - `parquet/<source>/<partition key>=<partition>/month=<YYYY-MM>/data.parquet`: the rows of one
   force-month (police.uk, force extract) or site-month (ISTV) exactly as loaded. Re-importing a
   force-month replaces its file and its counts, so an import is never counted twice.
+- `staging/`: Parquet an import has written but the store has not yet taken in.
+
+Counts are derived data: each importer module's `COUNTS_SQL` turns its raw rows into `counts`, so
+`rebuild_counts()` can recount everything from the Parquet when the areas table changes.
 
 One process holds the DuckDB database open; threads take cursors from it. Writes go through
 `writing()`, which serialises them and wraps them in a transaction.
@@ -14,13 +18,17 @@ One process holds the DuckDB database open; threads take cursors from it. Writes
 
 from __future__ import annotations
 
+import importlib
+import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 from django.conf import settings
 
 from vrhub.measures.catalogue import Source
@@ -116,13 +124,26 @@ def partition_path(source: Source, partition: str, month: date) -> Path:
     return dataset_dir(source) / f"{key}={partition}" / f"month={month:%Y-%m}" / "data.parquet"
 
 
+def raw_files(source: Source) -> list[Path]:
+    return sorted(dataset_dir(source).glob("*/*/data.parquet"))
+
+
+def _parquet(files: Sequence[Path]) -> str:
+    listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+    # The folders are named like Hive partitions; their names must not replace the files' columns.
+    return f"read_parquet([{listed}], union_by_name = true, hive_partitioning = false)"
+
+
 def raw(source: Source) -> str:
     """A FROM clause for every row of a source, or an empty relation if nothing is loaded."""
-    files = sorted(dataset_dir(source).glob("*/*/data.parquet"))
+    files = raw_files(source)
     if not files:
         return "(select null::varchar as partition, null::date as month where false)"
-    listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-    return f"read_parquet([{listed}], union_by_name = true)"
+    return _parquet(files)
+
+
+def staging_root() -> Path:
+    return measures_dir() / "staging"
 
 
 def _database() -> duckdb.DuckDBPyConnection:
@@ -165,3 +186,140 @@ def close_all() -> None:
         for con in _connections.values():
             con.close()
         _connections.clear()
+
+
+@dataclass(frozen=True)
+class StagedPartition:
+    """One partition-month an import has written to Parquet under `staging_root()`.
+
+    `rows` is what coverage records as loaded; a partition-month with no rows still covers its
+    month, so it reads as zero, not as a gap.
+    """
+
+    partition: str
+    month: date
+    path: Path
+    rows: int
+
+
+# The module whose COUNTS_SQL turns each source's raw rows into counts.
+_COUNTS_MODULES: dict[Source, str] = {
+    Source.POLICE_UK: "vrhub.measures.ingest.police_uk",
+    Source.FORCE_EXTRACT: "vrhub.measures.ingest.force_extract",
+    Source.ISTV: "vrhub.measures.ingest.istv",
+}
+_COUNT_COLUMNS = "source, partition, month, level, area_code, measure, under_25, n"
+
+
+def counts_sql(source: Source) -> str | None:
+    """The source's COUNTS_SQL, or None while its importer does not exist (so one source's
+    importer never stops another's from loading)."""
+    name = _COUNTS_MODULES[source]
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return None
+    sql = getattr(module, "COUNTS_SQL", None)
+    return sql if isinstance(sql, str) else None
+
+
+def _insert_counts(
+    cur: duckdb.DuckDBPyConnection, source: Source, sql: str, files: Sequence[Path]
+) -> None:
+    # Importers' COUNTS_SQL read a relation called `rows`; a CTE gives them one over the files.
+    cur.execute(
+        f"insert into counts ({_COUNT_COLUMNS}) "  # noqa: S608
+        f"with rows as (select * from {_parquet(files)}) "
+        f"select '{source.value}', partition, month, level, area_code, measure, under_25, n "
+        f"from ({sql}) as counted"
+    )
+
+
+def replace_partitions(
+    source: Source,
+    staged: Sequence[StagedPartition],
+    *,
+    import_id: int,
+    counts: pa.Table | None = None,
+) -> None:
+    """Put staged partition-months in place of whatever the store held for them.
+
+    In one transaction the old counts and coverage of those partition-months go and the new
+    ones are added, so a reader sees the old data or the new, never both (which is what keeps a
+    re-import from doubling). The staged files are moved into place once that has committed.
+
+    The counts come from the source's COUNTS_SQL over the staged files, unless the importer
+    has already counted the rows as it read them and passes `counts` (the columns of COUNTS_SQL,
+    for exactly these partition-months): a national year is then not read twice.
+    """
+    if not staged:
+        return
+    sql = counts_sql(source)
+    if sql is None and counts is None:
+        raise RuntimeError(f"No importer defines the counts for {source.value}")
+    keys = {(s.partition, s.month) for s in staged}
+    if len(keys) != len(staged):
+        raise ValueError("Each partition-month may be staged once per import")
+    imported_at = datetime.now(UTC).replace(tzinfo=None)
+    replacing = pa.table(
+        {
+            "source": pa.array([source.value] * len(staged), pa.string()),
+            "partition": pa.array([s.partition for s in staged], pa.string()),
+            "month": pa.array([s.month for s in staged], pa.date32()),
+            "rows_loaded": pa.array([s.rows for s in staged], pa.int64()),
+            "import_id": pa.array([import_id] * len(staged), pa.int64()),
+            "imported_at": pa.array([imported_at] * len(staged), pa.timestamp("us")),
+        }
+    )
+    with writing() as cur:
+        cur.register("replacing", replacing)
+        for table in ("counts", "coverage"):
+            cur.execute(
+                f"delete from {table} t using replacing r "  # noqa: S608
+                "where t.source = r.source and t.partition = r.partition and t.month = r.month"
+            )
+        if counts is not None:
+            cur.register("counted", counts)
+            cur.execute(
+                f"insert into counts ({_COUNT_COLUMNS}) "  # noqa: S608
+                f"select '{source.value}', partition, month, level, area_code, measure, "
+                "under_25, n from counted"
+            )
+            cur.unregister("counted")
+        elif sql is not None:
+            _insert_counts(cur, source, sql, [s.path for s in staged])
+        cur.execute(
+            "insert into coverage (source, partition, month, rows_loaded, import_id, imported_at) "
+            "select source, partition, month, rows_loaded, import_id, imported_at from replacing"
+        )
+        cur.unregister("replacing")
+    for s in staged:
+        target = partition_path(source, s.partition, s.month)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(s.path, target)
+
+
+def rebuild_counts(cur: duckdb.DuckDBPyConnection | None = None) -> None:
+    """Recount every source from its Parquet: after the areas table (or ED sites) change.
+
+    Pass the cursor of a `writing()` block to recount inside that transaction, so the new
+    reference table and the counts made from it commit together.
+    """
+    if cur is None:
+        with writing() as own:
+            _rebuild(own)
+    else:
+        _rebuild(cur)
+
+
+def _rebuild(cur: duckdb.DuckDBPyConnection) -> None:
+    for source in Source:
+        sql = counts_sql(source)
+        if sql is None:
+            continue
+        cur.execute("delete from counts where source = ?", [source.value])
+        files = raw_files(source)
+        if files:
+            _insert_counts(cur, source, sql, files)

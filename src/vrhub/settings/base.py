@@ -264,15 +264,25 @@ VRHUB_MATCH_REVIEW_PROBABILITY = float(os.environ.get("VRHUB_MATCH_REVIEW_PROBAB
 
 # Measures: the analytical store (DuckDB and Parquet) sits beside the case database.
 VRHUB_MEASURES_DIR = Path(os.environ.get("VRHUB_MEASURES_DIR", VAR_DIR / "measures"))
-# The local authorities (ONS codes) that make up the partnership area; empty means every area loaded.
+# The local authorities (ONS codes) making up the partnership area; empty: every area loaded.
 VRHUB_PARTNERSHIP_LOCAL_AUTHORITIES = [
     code
-    for code in os.environ.get(
-        "VRHUB_PARTNERSHIP_LOCAL_AUTHORITIES", "E08000026,E08000031"
-    ).split(",")
+    for code in os.environ.get("VRHUB_PARTNERSHIP_LOCAL_AUTHORITIES", "E08000026,E08000031").split(
+        ","
+    )
     if code
 ]
 # Imports run in a thread of the web process; tests and the demo run them inline.
 VRHUB_IMPORTS_INLINE = os.environ.get("VRHUB_IMPORTS_INLINE", "") == "true"
 # How many problem lines an import keeps to show; beyond that it keeps the count.
 VRHUB_IMPORT_PROBLEMS_KEPT = 5000
+# Map tiles behind the hot-spot hexagons: none by default, so the map needs no network. Set a
+# tile server the council may use, e.g. https://tiles.example.org/{z}/{x}/{y}.png.
+VRHUB_MAP_TILE_URL = os.environ.get("VRHUB_MAP_TILE_URL", "")
+VRHUB_MAP_TILE_ATTRIBUTION = os.environ.get("VRHUB_MAP_TILE_ATTRIBUTION", "")
+# A police.uk archive unpacked into a folder holds a file per force and month: a few years of
+# every force is thousands of files.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5000
+# Whether the demo world loads three years of synthetic measures (a few seconds). The tests' demo
+# worlds leave them out; the tests of the measures load them themselves.
+VRHUB_DEMO_MEASURES = True

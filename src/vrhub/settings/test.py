@@ -12,3 +12,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / f"test-vrhub-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+VRHUB_DEMO_MEASURES = False

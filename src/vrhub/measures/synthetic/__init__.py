@@ -1,0 +1,1 @@
+"""Synthetic data in the formats vrhub imports: for benchmarks, tests and the demo world."""
