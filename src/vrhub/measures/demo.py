@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
 
 from vrhub.measures import services, store
@@ -38,7 +39,13 @@ def build(*, today: date, actor: User | None) -> list[ImportRun]:
 
 
 def build_for_world(world: DemoWorld) -> None:
-    """The step `core.demo.BUILDERS` runs: the analyst is recorded as loading the data."""
+    """The step `core.demo.BUILDERS` runs: the analyst is recorded as loading the data.
+
+    Like the other steps it changes nothing when the demo is loaded again: once anything has
+    been imported, the store is the analyst's to keep.
+    """
+    if not settings.VRHUB_DEMO_MEASURES or ImportRun.objects.exists():
+        return
     runs = build(today=timezone.localdate(), actor=world.users.get("analyst"))
     world.created["measures imports"] = len(runs)
     world.created["measures rows"] = sum(run.rows_loaded for run in runs)

@@ -12,7 +12,10 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.utils import flatatt
 from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from vrhub.core.forms import GovukForm
 
@@ -47,6 +50,48 @@ def grouped_area_choices(areas: Sequence[Area]) -> list[Any]:
         else:
             choices.append((LEVEL_NAMES[level], options))
     return choices
+
+
+class Select(forms.Select):
+    """A select that writes its own options.
+
+    Django renders each option through a template, which takes most of a second for the
+    hundreds of wards of a large partnership; this writes the same markup directly. The class
+    keeps the name `Select` so GOV.UK classes are applied to it as to any select.
+    """
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        chosen = set(self.format_value(value))
+        final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        parts = [format_html("<select{}>", flatatt(final))]
+
+        def options(pairs: Sequence[tuple[Any, Any]]) -> None:
+            for option_value, label in pairs:
+                text = str(option_value)
+                parts.append(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        text,
+                        mark_safe(" selected") if text in chosen else "",
+                        label,
+                    )
+                )
+
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, list | tuple):
+                parts.append(format_html('<optgroup label="{}">', group_value))
+                options(group_label)
+                parts.append(mark_safe("</optgroup>"))
+            else:
+                options([(group_value, group_label)])
+        parts.append(mark_safe("</select>"))
+        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
 
 
 def with_defaults(query: QueryDict, defaults: dict[str, str]) -> dict[str, Any]:
@@ -95,10 +140,32 @@ class ChoicesForm(GovukForm):
             raise forms.ValidationError("Select an area from the list")
         return found
 
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        code = str(cleaned.get("lsoa") or "").strip().upper()
+        if code and "area" in self.fields:
+            found = self.find_area("lsoa", code) if self.find_area else None
+            if found is None:
+                self.add_error("lsoa", "Enter an LSOA code from the areas table, like E01009564")
+            else:
+                cleaned["area"] = found
+        return cleaned
+
+
+def _lsoa_field() -> forms.CharField:
+    return forms.CharField(
+        label="Or an LSOA code",
+        required=False,
+        max_length=9,
+        help_text="For example, E01009564",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "spellcheck": "false"}),
+    )
+
 
 def _area_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label="Area",
+        widget=Select,
         error_messages={
             "required": "Select an area",
             "invalid_choice": "Select an area from the list",
@@ -131,6 +198,7 @@ class SeriesForm(ChoicesForm):
     DEFAULTS = {"area": PARTNERSHIP, "granularity": Granularity.FINANCIAL_YEAR.value}
 
     area = _area_field()
+    lsoa = _lsoa_field()
     granularity = _choice("Show figures by", "how to show the figures", choices=GRANULARITIES)
     under_25 = _under_25()
 
@@ -140,6 +208,7 @@ class ConcentrationForm(ChoicesForm):
 
     measure = _choice("Measure", "a measure")
     area = _area_field()
+    lsoa = _lsoa_field()
     period = _choice("Period", "a period")
 
 
@@ -148,6 +217,7 @@ class HotSpotsForm(ChoicesForm):
 
     measure = _choice("Measure", "a measure")
     area = _area_field()
+    lsoa = _lsoa_field()
     period = _choice("Period", "a period")
     size = _choice(
         "Hexagon size",
@@ -165,12 +235,14 @@ class SeasonalityForm(ChoicesForm):
 
     measure = _choice("Measure", "a measure")
     area = _area_field()
+    lsoa = _lsoa_field()
 
 
 class CostForm(ChoicesForm):
     DEFAULTS = {"area": PARTNERSHIP, "period": "last-12", "price_year": ""}
 
     area = _area_field()
+    lsoa = _lsoa_field()
     period = _choice("Period", "a period")
     price_year = _choice(
         "Prices of",

@@ -343,7 +343,6 @@ def import_new(request: HttpRequest, kind: str) -> HttpResponse:
             "data_format": selectors.data_format(chosen.value),
             "no_forces": chosen == ImportKind.FORCE_EXTRACT and not forces,
         },
-        status=400 if form.errors else 200,
     )
 
 

@@ -110,13 +110,18 @@ def forces(con: duckdb.DuckDBPyConnection, area: Area) -> list[str]:
 
 
 def area_choices(con: duckdb.DuckDBPyConnection) -> list[Area]:
-    """The partnership area, then its local authorities, CSPs, wards, LSOAs and forces, each
-    level in name order."""
+    """The partnership area, then its local authorities, CSPs, wards and forces, each level in
+    name order.
+
+    LSOAs are not listed: one force has thousands, too many to choose from (or to send in every
+    page). Pages take an LSOA's code typed in, and `find_area` finds it.
+    """
     condition, params = lsoa_filter(partnership())
     selects = [
         f"select distinct '{level}' as level, {order} as level_order, {code} as code, "  # noqa: S608
         f"{name} as name from area where {condition} and {code} is not null"
         for order, (level, (code, name)) in enumerate(_COLUMNS.items())
+        if level != "lsoa"
     ]
     rows = con.execute(
         " union all ".join(selects) + " order by level_order, name, code",

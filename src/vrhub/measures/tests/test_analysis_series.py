@@ -33,7 +33,8 @@ def test_partnership_choices_list_its_places_by_level(both_las: None) -> None:
     assert by_level["la"] == ["Coventry", "Warwick"]
     assert by_level["ward"] == ["Foleshill", "Leamington Clarendon", "St Michael's"]
     assert Area("force", "west-midlands", "West Midlands") in choices
-    assert len([a for a in choices if a.level == "lsoa"]) == 4
+    # Too many to list at force scale: an LSOA is typed in, and found.
+    assert not [a for a in choices if a.level == "lsoa"]
 
 
 def test_choices_keep_to_the_partnership(settings: object) -> None:

@@ -390,3 +390,31 @@ def test_loading_the_demo_again_starts_clean() -> None:
     assert store_totals() == first  # replaced, never counted twice
     assert ImportRun.objects.count() == 8
     assert not ImportRun.objects.exclude(started_by=None).exists()
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_again_keeps_what_the_analyst_has_imported_since(
+    make_user: Callable[..., User], settings: object
+) -> None:
+    from vrhub.core.demo import DemoWorld
+
+    settings.VRHUB_DEMO_MEASURES = True  # type: ignore[attr-defined]
+    analyst = make_user(Role.ANALYST)
+    first = DemoWorld(users={"analyst": analyst})
+    demo_measures.build_for_world(first)
+    loaded = ImportRun.objects.count()
+    assert first.created["measures imports"] == loaded == 8
+    assert set(ImportRun.objects.values_list("started_by", flat=True)) == {analyst.pk}
+
+    again = DemoWorld(users={"analyst": analyst})
+    demo_measures.build_for_world(again)
+    assert again.created == {}
+    assert ImportRun.objects.count() == loaded
+
+
+@pytest.mark.django_db
+def test_the_tests_demo_world_leaves_the_measures_out(make_user: Callable[..., User]) -> None:
+    from vrhub.core.demo import DemoWorld
+
+    demo_measures.build_for_world(DemoWorld(users={"analyst": make_user(Role.ANALYST)}))
+    assert not ImportRun.objects.exists()
