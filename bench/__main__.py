@@ -9,6 +9,9 @@ BENCHMARKS = [
     "bench.pathway",
     "bench.people_accuracy",
     "bench.people_speed",
+    "bench.measures_import",
+    "bench.measures_query",
+    "bench.measures_dashboard",
 ]
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ render what it returns (or write one of its tables as CSV).
 
 from __future__ import annotations
 
+import calendar
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from .analysis.areas import Area, force_name, forces, la_codes, lsoa_filter, partnership
 from .analysis.concentration import Concentration, concentration, place_counts
-from .analysis.cost import CostLine, cost_of, total_cost
+from .analysis.cost import CostLine, cost_of
 from .analysis.hotspots import (
     CATEGORIES,
     COLD_90,
@@ -108,6 +109,8 @@ class CoverageGrid:
     rows: list[tuple[str, int, list[CoverageCell | None]]]
     partitions: int = 0
     gaps: int = 0
+    # Nothing of this source has ever been imported.
+    empty: bool = False
 
     @property
     def slug(self) -> str:
@@ -148,9 +151,15 @@ def coverage_grids(con: duckdb.DuckDBPyConnection, *, today: date) -> list[Cover
             [first, last],
         ).fetchall()
     }
+    # Months after a source's latest are not published yet, or not imported yet: they show as
+    # no data but are not counted as gaps.
+    latest: dict[str, date] = dict(
+        con.execute("select source, max(month) from coverage group by source").fetchall()
+    )
     grids = []
     for source in Source:
         codes = expected[source] | {p for s, p, _ in loaded if s == source.value}
+        gaps = 0
         names = sorted(
             (site_names.get(code, code) if source == Source.ISTV else force_name(code), code)
             for code in codes
@@ -162,11 +171,17 @@ def coverage_grids(con: duckdb.DuckDBPyConnection, *, today: date) -> list[Cover
                 for month_number in range(1, 13):
                     month = date(year, month_number, 1)
                     in_window = first <= month <= last
+                    if (
+                        in_window
+                        and (source.value, code, month) not in loaded
+                        and source.value in latest
+                        and month <= latest[source.value]
+                    ):
+                        gaps += 1
                     cells.append(
                         CoverageCell(loaded.get((source.value, code, month))) if in_window else None
                     )
                 rows.append((name, year, cells))
-        gaps = sum(1 for _, _, cells in rows for cell in cells if cell is not None and cell.gap)
         grids.append(
             CoverageGrid(
                 source=source,
@@ -175,6 +190,7 @@ def coverage_grids(con: duckdb.DuckDBPyConnection, *, today: date) -> list[Cover
                 rows=rows,
                 partitions=len(names),
                 gaps=gaps,
+                empty=source.value not in latest,
             )
         )
     return grids
@@ -393,7 +409,28 @@ class MeasureFigure:
         return _table_slug(self.measure.key)
 
 
-def _changes(found: Sequence[PeriodCount]) -> list[tuple[float | None, float | None]]:
+Changed = float | str | None
+
+
+_MONTH_WORDS = frozenset(calendar.month_name[1:]) | frozenset(calendar.month_abbr[1:])
+
+
+def sentence_case_label(label: str) -> str:
+    """A label inside a sentence: "Year ending March 2025" -> "year ending March 2025", while
+    "April 2025" and "Jan to Mar 2025" keep their capitals."""
+    if label.split(" ", 1)[0] in _MONTH_WORDS:
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _change(current: int | None, base: int | None) -> Changed:
+    """A percentage, or words where there is none: a change from 0 is not a gap in the data."""
+    if base == 0 and current is not None:
+        return "No change" if current == 0 else "Up from none"
+    return percent_change(current, base)
+
+
+def _changes(found: Sequence[PeriodCount]) -> list[tuple[Changed, Changed]]:
     by_start = {p.start: p for p in found}
     out = []
     for i, p in enumerate(found):
@@ -401,8 +438,8 @@ def _changes(found: Sequence[PeriodCount]) -> list[tuple[float | None, float | N
         year_before = by_start.get(add_months(p.start, -12))
         out.append(
             (
-                percent_change(p.count, previous.count if previous else None),
-                percent_change(p.count, year_before.count if year_before else None),
+                _change(p.count, previous.count if previous else None),
+                _change(p.count, year_before.count if year_before else None),
             )
         )
     return out
@@ -421,7 +458,7 @@ def figure_for(
     slug = _table_slug(measure.key)
     labels = [p.label for p in found]
     counts = [p.count for p in found]
-    title = f"{measure.name}{who} by {granularity.label.lower()}, {area_words(area)}"
+    title = f"{measure.name}{who} by {sentence_case_label(granularity.label)}, {area_words(area)}"
     if under_25 and not measure.has_age:
         statement = f"{measure.name} has no under-25 figures: the source does not record age."
     else:
@@ -559,10 +596,10 @@ def concentration_block(
         headline = (
             f"The busiest 10% of {many} ({result.top_places.get(top, 0):,} of "
             f"{result.places:,}) had {result.top_shares.get(top, 0) * 100:.0f}% of "
-            f"{result.incidents:,} incidents in {period.label.lower()}."
+            f"{result.incidents:,} incidents in {sentence_case_label(period.label)}."
         )
     else:
-        headline = f"There were no incidents in {period.label.lower()}."
+        headline = f"There were no incidents in {sentence_case_label(period.label)}."
     gini = result.headline_gini
     description = headline + (
         f" {'Generalised Gini' if result.uses_generalised else 'Gini'} {gini:.2f}."
@@ -1076,7 +1113,6 @@ class CostPage:
     period: Period
     price_year: str
     lines: list[CostLine]
-    total: float | None
     table: Table
     deflators: Table
 
@@ -1103,7 +1139,6 @@ def cost_page(
         end=period.end,
         price_year=price_year,
     )
-    total = total_cost(lines)
     used = {line.unit_price_year for line in lines} | {price_year}
     deflator_rows = con.execute(
         "select financial_year, index_value, source from deflator order by financial_year"
@@ -1113,10 +1148,11 @@ def cost_page(
         period=period,
         price_year=price_year,
         lines=lines,
-        total=total,
         table=Table(
             slug="cost",
-            caption=f"Cost of violence in {period.label.lower()}, at {price_year} prices",
+            caption=(
+                f"Cost of violence in {sentence_case_label(period.label)}, at {price_year} prices"
+            ),
             columns=[
                 Column("Measure"),
                 Column("Count", Kind.COUNT),

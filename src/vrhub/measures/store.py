@@ -21,7 +21,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -243,12 +243,14 @@ def replace_partitions(
     *,
     import_id: int,
     counts: pa.Table | None = None,
+    before_commit: Callable[[], object] | None = None,
 ) -> None:
     """Put staged partition-months in place of whatever the store held for them.
 
     In one transaction the old counts and coverage of those partition-months go and the new
     ones are added, so a reader sees the old data or the new, never both (which is what keeps a
-    re-import from doubling). The staged files are moved into place once that has committed.
+    re-import from doubling). The staged files are moved into place just before the commit,
+    the files they replace kept aside until it has succeeded and put back if it fails.
 
     The counts come from the source's COUNTS_SQL over the staged files, unless the importer
     has already counted the rows as it read them and passes `counts` (the columns of COUNTS_SQL,
@@ -281,7 +283,9 @@ def replace_partitions(
                 "where t.source = r.source and t.partition = r.partition and t.month = r.month"
             )
         if counts is not None:
-            cur.register("counted", counts)
+            # In row-group-sized batches, which the store takes in on all its threads at once.
+            batches = counts.to_batches(122_880)
+            cur.register("counted", pa.Table.from_batches(batches, schema=counts.schema))
             cur.execute(
                 f"insert into counts ({_COUNT_COLUMNS}) "  # noqa: S608
                 f"select '{source.value}', partition, month, level, area_code, measure, "
@@ -294,11 +298,50 @@ def replace_partitions(
             "insert into coverage (source, partition, month, rows_loaded, import_id, imported_at) "
             "select source, partition, month, rows_loaded, import_id, imported_at from replacing"
         )
+        if before_commit is not None:
+            before_commit()
         cur.unregister("replacing")
-    for s in staged:
-        target = partition_path(source, s.partition, s.month)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(s.path, target)
+        kept_aside = _move_into_place(source, staged, import_id)
+        try:
+            cur.execute("commit")
+        except BaseException:
+            _put_back(kept_aside)
+            raise
+        finally:
+            # writing() commits what is open when the block ends; this transaction is done.
+            cur.execute("begin transaction")
+    for _, aside in kept_aside:
+        if aside is not None:
+            aside.unlink(missing_ok=True)
+
+
+def _move_into_place(
+    source: Source, staged: Sequence[StagedPartition], import_id: int
+) -> list[tuple[Path, Path | None]]:
+    """Move staged files to their partitions; return (target, the file it replaced, if any)."""
+    moved: list[tuple[Path, Path | None]] = []
+    try:
+        for s in staged:
+            target = partition_path(source, s.partition, s.month)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            aside = None
+            if target.exists():
+                aside = target.with_name(f"replaced-by-{import_id}.parquet")
+                os.replace(target, aside)
+            moved.append((target, aside))
+            os.replace(s.path, target)
+    except BaseException:
+        _put_back(moved)
+        raise
+    return moved
+
+
+def _put_back(moved: Sequence[tuple[Path, Path | None]]) -> None:
+    for target, aside in reversed(moved):
+        if aside is not None:
+            os.replace(aside, target)
+        else:
+            target.unlink(missing_ok=True)
 
 
 def rebuild_counts(cur: duckdb.DuckDBPyConnection | None = None) -> None:

@@ -51,6 +51,10 @@ def _unpack(file: IncomingFile, workdir: Path, number: int) -> list[IncomingFile
     except (zipfile.BadZipFile, OSError) as error:
         raise _refuse(file.name, "It is not a zip archive, or it is damaged") from error
     with archive:
+        for entry in archive.infolist():
+            inner = PurePosixPath(entry.filename.replace("\\", "/"))
+            if inner.is_absolute() or ".." in inner.parts:
+                raise _refuse(file.name, f"{entry.filename} would be unpacked outside its folder")
         entries = [e for e in archive.infolist() if not e.is_dir() and _wanted(e.filename)]
         if len(archive.infolist()) > MAX_ENTRIES:
             raise _refuse(file.name, f"It holds more than {MAX_ENTRIES:,} files")
@@ -67,8 +71,6 @@ def _unpack(file: IncomingFile, workdir: Path, number: int) -> list[IncomingFile
         unpacked: list[IncomingFile] = []
         for entry in entries:
             inner = PurePosixPath(entry.filename.replace("\\", "/"))
-            if inner.is_absolute() or ".." in inner.parts:
-                raise _refuse(file.name, f"{entry.filename} would be unpacked outside its folder")
             destination = (target / Path(*inner.parts)).resolve()
             if not destination.is_relative_to(target):
                 raise _refuse(file.name, f"{entry.filename} would be unpacked outside its folder")

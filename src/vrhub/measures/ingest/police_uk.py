@@ -1,9 +1,13 @@
 """Import police.uk street-level crime files as police.uk publishes them.
 
-A national year is about 6 million rows in 516 files, so nothing here looks at a row from Python:
-each file is parsed by pyarrow's CSV reader (on as many threads as there are cores, one file per
-thread), checked with vectorised kernels over the few distinct values a column holds (a street
-file has one month and 14 crime types), written straight to Parquet, and counted by DuckDB.
+A national year is about 6 million rows in 516 files, so nothing here looks at a row from Python.
+Files are read on as many threads as there are cores, one file to a thread: pyarrow's CSV reader
+parses it (encoding month, crime type and LSOA as it goes), each distinct value is checked once
+(a street file has one month and 14 crime types), the rows are written straight to Parquet and
+counted with numpy at every level, so the memory one file took serves the next. Crime IDs are
+compared across the whole import as 64-bit keys, and only rows sharing a key are compared in
+full. The store then takes the counts and coverage in one transaction (`store.replace_partitions`);
+the counts are exactly what COUNTS_SQL gives from the Parquet, which `rebuild_counts` uses.
 
 Line numbers matter to the person fixing a file. police.uk values never hold a line break, and
 the reader is told to keep empty lines and to hand back rows with the wrong number of columns
@@ -12,8 +16,9 @@ once the lines handed back are set aside.
 
 What happens to each kind of bad input:
 - a header that is not police.uk's (a renamed, missing or extra column), a file that is not
-  UTF-8 text or not a CSV at all, a file that ends part-way through a line, or a quote that is
-  never closed: the whole import is refused and the store is left as it was;
+  UTF-8 text or not a CSV at all, a file that ends part-way through a line, a quote that is
+  never closed, or one force-month in two files: the whole import is refused and the store is
+  left as it was;
 - a row with the wrong number of columns, a month that is not YYYY-MM or is after this month, an
   unknown crime type, coordinates that are not numbers, or a Crime ID already seen earlier in
   the import: the row is rejected with its line number;
@@ -41,6 +46,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 from django.utils.text import slugify
 
@@ -190,6 +196,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _NUMBER = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$"
 _BOM = b"\xef\xbb\xbf"
 _KEY_MIX = np.uint64(0x9E3779B97F4A7C15)
+_LOCAL = pafs.LocalFileSystem()
 # Parquet dictionary-encodes the columns whose values repeat; a Crime ID never does.
 _DICTIONARY_COLUMNS = [c for c in RAW_COLUMNS if c not in {"crime_id", "source_line"}]
 _DICTIONARY_COLUMNS = [c for c in _DICTIONARY_COLUMNS if c not in {"longitude", "latitude"}]
@@ -217,6 +224,12 @@ _CRIME_TYPES = {_normalise(t): t for t in POLICE_UK_CRIME_TYPES}
 _TYPE_INDEX = {t: i for i, t in enumerate(POLICE_UK_CRIME_TYPES)}
 _TYPES = len(POLICE_UK_CRIME_TYPES)
 _PARENT_LEVELS = ("ward", "la", "csp")
+_LEVELS = ("lsoa", *_PARENT_LEVELS, "force")
+# Columns the reader encodes as it parses: they are checked, counted and written by their
+# distinct values, so none is hashed twice.
+_PARSED_AS_DICTIONARY = ("month", "crime_type", "lsoa_code")
+
+_Triple = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]
 
 
 @dataclass(frozen=True)
@@ -231,32 +244,6 @@ class _AreaIndex:
     # touching Python objects (a national year holds 1.5 million (file, LSOA) pairs).
     sorted_codes: npt.NDArray[np.bytes_] = field(default_factory=lambda: np.empty(0, "S9"))
     sorted_rows: npt.NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))
-
-    def rows_of(self, codes: Any) -> npt.NDArray[np.int64]:
-        """The areas-table row of each code in an Arrow string array (-1 if none, or null)."""
-        n = len(codes)
-        offsets = np.frombuffer(codes.buffers()[1], dtype=np.int32)[
-            codes.offset : codes.offset + n + 1
-        ]
-        lengths = np.diff(offsets)
-        valid = np.asarray(codes.is_valid()) if codes.null_count else np.ones(n, dtype=bool)
-        if (
-            n
-            and len(self.sorted_codes)
-            and (lengths[valid] == 9).all()
-            and not lengths[~valid].any()
-        ):
-            data = np.frombuffer(codes.buffers()[2], dtype=np.uint8)
-            fixed = data[offsets[0] : offsets[-1]].tobytes()
-            wanted = np.frombuffer(fixed, dtype="S9")
-            at = np.minimum(np.searchsorted(self.sorted_codes, wanted), len(self.sorted_codes) - 1)
-            found = self.sorted_codes[at] == wanted
-            rows = np.full(n, -1, dtype=np.int64)
-            rows[valid] = np.where(found, self.sorted_rows[at], -1)
-            return rows
-        return np.array(
-            [self.row_of.get(c, -1) if c else -1 for c in codes.to_pylist()], dtype=np.int64
-        )
 
     @classmethod
     def load(cls) -> _AreaIndex:
@@ -289,22 +276,53 @@ class _AreaIndex:
             sorted_rows=np.array(by_code, dtype=np.int64),
         )
 
+    def rows_of(self, codes: Any) -> npt.NDArray[np.int64]:
+        """The areas-table row of each code in an Arrow string array (-1 if none, or null)."""
+        n = len(codes)
+        offsets = np.frombuffer(codes.buffers()[1], dtype=np.int32)[
+            codes.offset : codes.offset + n + 1
+        ]
+        lengths = np.diff(offsets)
+        valid = np.asarray(codes.is_valid()) if codes.null_count else np.ones(n, dtype=bool)
+        fixed = (lengths[valid] == 9).all() and not lengths[~valid].any()
+        if n and len(self.sorted_codes) and fixed:
+            data = np.frombuffer(codes.buffers()[2], dtype=np.uint8)
+            wanted = np.frombuffer(data[offsets[0] : offsets[-1]].tobytes(), dtype="S9")
+            at = np.minimum(np.searchsorted(self.sorted_codes, wanted), len(self.sorted_codes) - 1)
+            rows = np.full(n, -1, dtype=np.int64)
+            rows[valid] = np.where(self.sorted_codes[at] == wanted, self.sorted_rows[at], -1)
+            return rows
+        return np.array(
+            [self.row_of.get(c, -1) if c else -1 for c in codes.to_pylist()], dtype=np.int64
+        )
+
+    def size(self, level: str) -> int:
+        return len(self.codes[level])
+
 
 @dataclass
 class _Counts:
     """One force-month's counts, as indexes: per level, (area index, crime type index, n)."""
 
-    levels: dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]]
+    levels: dict[str, _Triple]
 
 
-def _aggregate(
-    area: npt.NDArray[np.int64], kind: npt.NDArray[np.int64], n: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    known = area >= 0
-    key = area[known] * _TYPES + kind[known]
-    unique, inverse = np.unique(key, return_inverse=True)
-    total = np.bincount(inverse, weights=n[known], minlength=len(unique)).astype(np.int64)
-    return unique // _TYPES, unique % _TYPES, total
+def _dense(area: npt.NDArray[np.int64], kind: npt.NDArray[np.int64], n: Any, size: int) -> _Triple:
+    """Sum n by (area, crime type) over a space of `size` areas; areas below 0 are left out."""
+    placed = area >= 0
+    weights = None if n is None else n[placed]
+    key = area[placed] * _TYPES + kind[placed]
+    if len(key) * 16 < size * _TYPES:
+        # Few cells in a large space (a force's wards among the country's): sort, do not scan.
+        cells, inverse = np.unique(key, return_inverse=True)
+        total = np.bincount(inverse, weights, minlength=len(cells))
+        present = total != 0
+        cells, summed = cells[present], total[present]
+    else:
+        total = np.bincount(key, weights, minlength=size * _TYPES)
+        cells = np.flatnonzero(total)
+        summed = total[cells]
+    return cells // _TYPES, cells % _TYPES, summed.astype(np.int64)
 
 
 def _count(
@@ -314,48 +332,34 @@ def _count(
     areas: _AreaIndex,
 ) -> _Counts:
     """What COUNTS_SQL gives for one force-month, from each row's index among the LSOA codes the
-    file holds, the areas-table row of each of those codes (-1 if it has none) and each row's
-    crime type index: one pass over the rows, the rest over counts."""
-    dense = np.bincount(lsoa_of * _TYPES + kind, minlength=len(lsoa_row) * _TYPES)
-    cells = np.flatnonzero(dense)
-    area = lsoa_row[cells // _TYPES]
+    file holds (-1 for none), the areas-table row of each of those codes (-1 if it has none) and
+    each row's crime type: one pass over the rows, the rest over counts."""
+    local, kinds, n = _dense(lsoa_of, kind, None, len(lsoa_row))
+    area = lsoa_row[local]
     placed = area >= 0
-    lsoa = (area[placed], (cells % _TYPES)[placed], dense[cells][placed].astype(np.int64))
+    lsoa = (area[placed], kinds[placed], n[placed])
     levels = {"lsoa": lsoa}
     for level in _PARENT_LEVELS:
-        levels[level] = _aggregate(areas.parent[level][lsoa[0]], lsoa[1], lsoa[2])
-    by_type = np.bincount(kind, minlength=_TYPES).astype(np.int64)
-    present = np.flatnonzero(by_type)
-    levels["force"] = (np.zeros(len(present), dtype=np.int64), present, by_type[present])
-    return _Counts(levels)
-
-
-def _sum_counts(parts: Sequence[_Counts]) -> _Counts:
-    if len(parts) == 1:
-        return parts[0]
-    levels = {}
-    for level in parts[0].levels:
-        area, kind, n = (np.concatenate([p.levels[level][i] for p in parts]) for i in range(3))
-        levels[level] = _aggregate(area, kind, n)
+        levels[level] = _dense(areas.parent[level][lsoa[0]], lsoa[1], lsoa[2], areas.size(level))
+    levels["force"] = _dense(np.zeros(len(kind), dtype=np.int64), kind, None, 1)
     return _Counts(levels)
 
 
 @dataclass
 class _Piece:
-    """The loaded rows of one file for one force-month, held until the whole import is read."""
+    """The loaded rows of one file for one force-month, already written to `path` (so the
+    memory they took is used again for the next file), and what the import needs of them."""
 
     file_index: int
     partition: str
     month: date
-    table: Any  # pyarrow table of RAW_COLUMNS
+    path: Path
+    rows: int
     lines: npt.NDArray[np.int32]
     id_rows: npt.NDArray[np.intp]  # rows with a Crime ID, and a 64-bit key for each
     id_keys: npt.NDArray[np.uint64]
+    sorted_keys: npt.NDArray[np.uint64]
     counts: _Counts
-
-    @property
-    def rows(self) -> int:
-        return int(self.table.num_rows)
 
 
 @dataclass
@@ -441,10 +445,10 @@ def _id_keys(ids: Any) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.uint64]]:
     lengths = (offsets[1:] - offsets[:-1])[present].astype(np.int64)
     m = len(present)
     if (lengths == 64).all() and starts[-1] - starts[0] == 64 * (m - 1):
-        # police.uk's IDs are 64 hex digits, one after another in the buffer: the first 32
-        # digits, read in place as four 64-bit words, carry 128 bits.
+        # police.uk's IDs are 64 hex digits, one after another in the buffer: the first 16
+        # digits, read in place as two 64-bit words, carry 64 bits, plenty to find candidates.
         block = data[starts[0] : starts[0] + 64 * m].reshape(m, 64)
-        words = np.ascontiguousarray(block[:, :32]).view("<u8")
+        words = np.ascontiguousarray(block[:, :16]).view("<u8")
     else:
         positions = np.arange(8)
         head = starts[:, None] + positions
@@ -477,6 +481,8 @@ def _read_table(
         return "skip"
 
     types = {key: pa.string() for key in order}
+    for key in _PARSED_AS_DICTIONARY:
+        types[key] = pa.dictionary(pa.int32(), pa.string())
     if numbers:
         types["longitude"] = types["latitude"] = pa.float64()
     table = pcsv.read_csv(
@@ -499,14 +505,28 @@ def _read_table(
             check_utf8=not ascii,
         ),
     )
-    return table.select([key for _, key in COLUMNS]), invalid
+    table = table.select([key for _, key in COLUMNS])
+    for key in _PARSED_AS_DICTIONARY:
+        column = table[key]
+        if column.num_chunks != 1:
+            column = column.unify_dictionaries().combine_chunks()
+        table = table.set_column(table.schema.get_field_index(key), key, column)
+    return table, invalid
 
 
-def _encoded(column: Any) -> tuple[npt.NDArray[np.int64], Any]:
-    """Each row's index into the column's distinct values (an Arrow array, with a null among
-    them for blanks)."""
-    encoded = column.combine_chunks().dictionary_encode(null_encoding="encode")
-    return np.asarray(encoded.indices, dtype=np.int64), encoded.dictionary
+def _codes(column: Any) -> tuple[npt.NDArray[np.int64], Any]:
+    """A dictionary column's indices (-1 for a blank) and its distinct values."""
+    array = column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+    indices = array.indices
+    n = len(indices)
+    if n == 0:
+        return np.empty(0, dtype=np.int64), array.dictionary
+    values = np.frombuffer(indices.buffers()[1], dtype=np.int32)[
+        indices.offset : indices.offset + n
+    ].astype(np.int64)
+    if indices.null_count:
+        values[np.asarray(indices.is_null())] = -1
+    return values, array.dictionary
 
 
 def _constant(value: str, size: int) -> Any:
@@ -515,13 +535,21 @@ def _constant(value: str, size: int) -> Any:
     )
 
 
-class _Reader:
-    """Reads one file into staged Parquet pieces and their counts, rejecting and noting rows."""
+def _blank_mask(table: Any) -> npt.NDArray[np.bool_]:
+    blank = np.ones(table.num_rows, dtype=bool)
+    for column in table.columns:
+        blank &= np.asarray(column.is_null())
+    return blank
 
-    def __init__(self, *, today: date, staging: Path, areas: _AreaIndex) -> None:
+
+class _Reader:
+    """Reads one file into pieces (one per force-month) and their counts, rejecting and noting
+    rows as it goes. Runs on several threads at once: it touches nothing shared."""
+
+    def __init__(self, *, today: date, areas: _AreaIndex, staging: Path) -> None:
         self.latest = date(today.year, today.month, 1)
-        self.staging = staging
         self.areas = areas
+        self.staging = staging
 
     def __call__(self, index: int, file: IncomingFile) -> _FileRead:
         size = file.path.stat().st_size
@@ -537,14 +565,17 @@ class _Reader:
         return read
 
     def _read(self, read: _FileRead) -> None:
-        raw = read.file.path.read_bytes()
-        start = len(_BOM) if raw.startswith(_BOM) else 0
-        if len(raw) - start < 1024 and not raw[start:].strip():
+        # Mapped, not read: the parser reads the page cache in place, with no copy to allocate.
+        data = pa.memory_map(str(read.file.path)).read_buffer()
+        size = data.size
+        head = data.slice(0, min(size, 1 << 16)).to_pybytes()
+        start = len(_BOM) if head.startswith(_BOM) else 0
+        if size - start < 1024 and not head[start:].strip():
             raise _Refused("The file is empty: download it again")
-        if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
             raise _Refused("This is not a CSV file: save it as CSV UTF-8 and upload it again")
-        end = raw.find(b"\n", start)
-        first_line = raw[start : end if end >= 0 else len(raw)]
+        end = head.find(b"\n", start)
+        first_line = head[start : end if end >= 0 else len(head)]
         try:
             first_line.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -555,15 +586,16 @@ class _Reader:
         if order is None:
             read.skipped = True
             return
-        if not raw.endswith(b"\n"):
-            last = raw[raw.rfind(b"\n") + 1 :]
+        octets = np.frombuffer(data, dtype=np.uint8)
+        if octets[-1] != ord("\n"):
+            tail = data.slice(max(0, size - (1 << 16))).to_pybytes()
+            last = tail[tail.rfind(b"\n") + 1 :]
             if len(_parse_line(last)) < len(HEADER) or last.count(b'"') % 2:
-                line = raw.count(b"\n") + 1
+                line = int(np.count_nonzero(octets == ord("\n"))) + 1
                 raise _Refused(
                     f"The file ends part-way through line {line}: download it again", line
                 )
-        data = pa.py_buffer(raw)
-        ascii = raw.isascii()
+        ascii = bool(octets.max() < 0x80)
         try:
             table, invalid = _read_table(data, order, numbers=True, ascii=ascii)
             numbers_checked = True
@@ -575,7 +607,7 @@ class _Reader:
             except pa.ArrowInvalid as again:
                 raise _Refused(*_parse_error(again)) from again
             numbers_checked = False
-        del raw, data
+        del data, octets
         self._check(read, table, invalid, numbers_checked=numbers_checked)
 
     def _check(
@@ -601,16 +633,14 @@ class _Reader:
         else:
             lines = np.arange(2, n + 2, dtype=np.int32)
 
-        month_of, month_values = _encoded(table["month"])
-        type_of, type_values = _encoded(table["crime_type"])
+        month_of, month_values = _codes(table["month"])
+        type_of, type_values = _codes(table["crime_type"])
         months, types = month_values.to_pylist(), type_values.to_pylist()
 
         # Rows with nothing in them (an empty line, or a line of commas) are not rows at all.
         blank: npt.NDArray[np.bool_] | None = None
-        if None in months and None in types:
-            blank = np.ones(n, dtype=bool)
-            for column in table.columns:
-                blank &= np.asarray(column.is_null())
+        if table["month"].null_count and table["crime_type"].null_count:
+            blank = _blank_mask(table)
             if not blank.any():
                 blank = None
         read.rows_read = n + len(invalid) - (int(blank.sum()) if blank is not None else 0)
@@ -631,36 +661,37 @@ class _Reader:
         month_dates: list[date | None] = []
         for k, value in enumerate(months):
             when = None
-            match = _MONTH.match(value.strip()) if value is not None else None
+            match = _MONTH.match(value.strip())
             if match and 1 <= int(match.group(2)) <= 12:
                 when = date(int(match.group(1)), int(match.group(2)), 1)
-            if value is None:
-                reject(month_of == k, "Month is blank")
-            elif when is None:
+            if when is None:
                 reject(
                     month_of == k, f"Month \u201c{value}\u201d is not a month in the form YYYY-MM"
                 )
             elif when > self.latest:
                 reject(month_of == k, f"Month {when:%Y-%m} is in the future")
             month_dates.append(when)
+        if table["month"].null_count:
+            reject(month_of == -1, "Month is blank")
 
-        type_index = np.full(max(len(types), 1), -1, dtype=np.int64)
+        type_index = np.full(len(types) + 1, -1, dtype=np.int64)
         for k, value in enumerate(types):
-            known = _CRIME_TYPES.get(_normalise(value)) if value is not None else None
-            if value is None:
-                reject(type_of == k, "Crime type is blank")
-            elif known is None:
+            known = _CRIME_TYPES.get(_normalise(value))
+            if known is None:
                 reject(type_of == k, f"Crime type \u201c{value}\u201d is not one police.uk uses")
             else:
                 type_index[k] = _TYPE_INDEX[known]
+        if table["crime_type"].null_count:
+            reject(type_of == -1, "Crime type is blank")
 
         named = _file_month(name)
         if named is not None:
             force_of = np.zeros(n, dtype=np.int64)
             slugs = [named[0]]
         else:
-            force_of, falls_values = _encoded(table["falls_within"])
-            falls = falls_values.to_pylist()
+            encoded = table["falls_within"].combine_chunks().dictionary_encode("encode")
+            force_of = np.asarray(encoded.indices, dtype=np.int64)
+            falls = encoded.dictionary.to_pylist()
             slugs = [force_slug(v) if v is not None else "" for v in falls]
             for k, value in enumerate(falls):
                 if value is None or not slugs[k]:
@@ -691,15 +722,19 @@ class _Reader:
                 a[keep] for a in (lines, month_of, type_of, force_of)
             )
         kind = type_index[type_of]
-        table = table.set_column(
-            table.schema.get_field_index("crime_type"),
-            "crime_type",
-            pa.array(list(POLICE_UK_CRIME_TYPES), pa.string()).take(pa.array(kind)),
-        )
+        if any(t not in _TYPE_INDEX for t in types):
+            # Written as police.uk spells each type, whatever the file's case or spacing.
+            canonical = [POLICE_UK_CRIME_TYPES[i] if i >= 0 else "" for i in type_index[:-1]]
+            crime_type = pa.DictionaryArray.from_arrays(
+                pa.array(type_of.astype(np.int32)), pa.array(canonical, pa.string())
+            )
+            table = table.set_column(
+                table.schema.get_field_index("crime_type"), "crime_type", crime_type
+            )
         lsoa_of, lsoa_row = self._notes(read, table, lines)
 
         groups = force_of * max(len(month_dates), 1) + month_of
-        distinct = np.unique(groups)
+        distinct = np.unique(groups) if len(month_dates) > 1 or len(slugs) > 1 else groups[:1]
         for group in distinct:
             f, m = divmod(int(group), max(len(month_dates), 1))
             rows = np.flatnonzero(groups == group) if len(distinct) > 1 else None
@@ -712,12 +747,9 @@ class _Reader:
                     month,
                     table if rows is None else table.take(pa.array(rows)),
                     lines if rows is None else lines[rows],
-                    _count(
-                        lsoa_of if rows is None else lsoa_of[rows],
-                        lsoa_row,
-                        kind if rows is None else kind[rows],
-                        self.areas,
-                    ),
+                    lsoa_of if rows is None else lsoa_of[rows],
+                    lsoa_row,
+                    kind if rows is None else kind[rows],
                 )
             )
 
@@ -728,9 +760,12 @@ class _Reader:
         month: date,
         part: Any,
         lines: npt.NDArray[np.int32],
-        counts: _Counts,
+        lsoa_of: npt.NDArray[np.int64],
+        lsoa_row: npt.NDArray[np.int64],
+        kind: npt.NDArray[np.int64],
     ) -> _Piece:
         size = part.num_rows
+        path = self.staging / f"{read.index:06d}-{len(read.pieces)}.parquet"
         added = {
             "partition": _constant(partition, size),
             "month": pa.array(np.full(size, np.datetime64(month, "D"))),
@@ -740,16 +775,19 @@ class _Reader:
         table = pa.table(
             [added[c] if c in added else part[c] for c in RAW_COLUMNS], names=list(RAW_COLUMNS)
         )
+        _write(table, path)
         id_rows, id_keys = _id_keys(table["crime_id"].combine_chunks())
         return _Piece(
             file_index=read.index,
             partition=partition,
             month=month,
-            table=table,
+            path=path,
+            rows=size,
             lines=lines,
             id_rows=id_rows,
             id_keys=id_keys,
-            counts=counts,
+            sorted_keys=np.sort(id_keys),
+            counts=_count(lsoa_of, lsoa_row, kind, self.areas),
         )
 
     def _check_numbers(self, table: Any, reject: Any) -> Any:
@@ -775,20 +813,21 @@ class _Reader:
         self, read: _FileRead, table: Any, lines: npt.NDArray[np.int32]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """Note loaded rows with something missing. Returns each row's index among the file's
-        LSOA codes, and each of those codes' row in the areas table (-1 if none)."""
-        lsoa_of, lsoas = _encoded(table["lsoa_code"])
+        LSOA codes (-1 for none), and each of those codes' row in the areas table (-1 if none)."""
+        lsoa_of, lsoas = _codes(table["lsoa_code"])
         lsoa_row = self.areas.rows_of(lsoas)
-        no_lsoa = ~np.asarray(lsoas.is_valid())
-        unknown = ~no_lsoa & (lsoa_row < 0)
-        no_coordinates = np.asarray(
-            pc.or_(table["longitude"].is_null(), table["latitude"].is_null())
-        )
+        unknown = lsoa_row < 0
+        no_coordinates = None
+        if table["longitude"].null_count or table["latitude"].null_count:
+            no_coordinates = np.asarray(
+                pc.or_(table["longitude"].is_null(), table["latitude"].is_null())
+            )
         for reason, mask in (
-            (NO_COORDINATES, no_coordinates if no_coordinates.any() else None),
-            (NO_LSOA, no_lsoa[lsoa_of] if no_lsoa.any() else None),
-            (UNKNOWN_LSOA, unknown[lsoa_of] if unknown.any() else None),
+            (NO_COORDINATES, no_coordinates),
+            (NO_LSOA, lsoa_of < 0 if table["lsoa_code"].null_count else None),
+            (UNKNOWN_LSOA, np.append(unknown, False)[lsoa_of] if unknown.any() else None),
         ):
-            if mask is None:
+            if mask is None or not mask.any():
                 continue
             read.notes[reason] += int(mask.sum())
             for line in lines[mask][:NOTED_LINES_KEPT]:
@@ -811,24 +850,27 @@ def _write(table: Any, path: Path) -> None:
     # (random hex) hardly compress, so compression would cost time for little space.
     pq.write_table(
         table,
-        path,
+        str(path),
+        filesystem=_LOCAL,
         compression="none",
         use_dictionary=_DICTIONARY_COLUMNS,
         write_statistics=["partition", "month"],
+        write_batch_size=64 * 1024,
         store_schema=False,
     )
 
 
 def _duplicates(pieces: Sequence[_Piece]) -> dict[tuple[int, int], tuple[int, int]]:
     """Rows whose Crime ID an earlier row of the import already has, as
-    {(piece, line): (file of the earlier row, its line)}. Files count in the order given."""
+    {(piece, row): (file of the earlier row, its line)}. Files count in the order given."""
     if not pieces:
         return {}
-    ordered = np.sort(np.concatenate([p.id_keys for p in pieces]))
+    # Each piece's keys are already sorted, and a stable sort merges sorted runs quickly.
+    ordered = np.sort(np.concatenate([p.sorted_keys for p in pieces]), kind="stable")
     repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     if not len(repeated):
         return {}
-    candidates: list[tuple[int, int, int, str]] = []
+    candidates: list[tuple[int, int, int, int, str]] = []
     for piece_no, piece in enumerate(pieces):
         if not len(piece.id_keys):
             continue
@@ -836,14 +878,16 @@ def _duplicates(pieces: Sequence[_Piece]) -> dict[tuple[int, int], tuple[int, in
         hit = repeated[at] == piece.id_keys
         if hit.any():
             rows = piece.id_rows[hit]
-            ids = piece.table["crime_id"].take(pa.array(rows)).to_pylist()
+            crime_ids = pq.read_table(piece.path, columns=["crime_id"])["crime_id"]
+            ids = crime_ids.take(pa.array(rows)).to_pylist()
             for row, crime_id in zip(rows, ids, strict=True):
-                candidates.append((piece.file_index, int(piece.lines[row]), piece_no, crime_id))
+                line = int(piece.lines[row])
+                candidates.append((piece.file_index, line, piece_no, int(row), crime_id))
     first: dict[str, tuple[int, int]] = {}
     later: dict[tuple[int, int], tuple[int, int]] = {}
-    for file_index, line, piece_no, crime_id in sorted(candidates):
+    for file_index, line, piece_no, row, crime_id in sorted(candidates):
         if crime_id in first:
-            later[(piece_no, line)] = first[crime_id]
+            later[(piece_no, row)] = first[crime_id]
         else:
             first[crime_id] = (file_index, line)
     return later
@@ -863,8 +907,12 @@ def import_police_uk(
     """
     staging = store.staging_root() / f"{Source.POLICE_UK.value}-{import_id}-{uuid.uuid4().hex[:8]}"
     staging.mkdir(parents=True)
+    workers = max(1, min(8, os.cpu_count() or 1))
     try:
-        result, staged, counts = _stage(files, today=today, staging=staging, progress=progress)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            result, staged, counts = _stage(
+                files, today=today, progress=progress, pool=pool, staging=staging
+            )
         store.replace_partitions(Source.POLICE_UK, staged, import_id=import_id, counts=counts)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -872,63 +920,67 @@ def import_police_uk(
 
 
 def _stage(
-    files: Sequence[IncomingFile], *, today: date, staging: Path, progress: Progress
+    files: Sequence[IncomingFile],
+    *,
+    today: date,
+    progress: Progress,
+    pool: ThreadPoolExecutor,
+    staging: Path,
 ) -> tuple[ImportResult, list[store.StagedPartition], Any]:
     areas = _AreaIndex.load()
-    reader = _Reader(today=today, staging=staging, areas=areas)
+    reader = _Reader(today=today, areas=areas, staging=staging)
     reads: list[_FileRead] = []
     bytes_done = rows_done = 0
-    workers = max(1, min(8, os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for read in pool.map(reader, range(len(files)), files):
-            reads.append(read)
-            bytes_done += read.size
-            rows_done += read.rows_read
-            progress(bytes_done, rows_done)
+    for read in pool.map(reader, range(len(files)), files):
+        reads.append(read)
+        bytes_done += read.size
+        rows_done += read.rows_read
+        progress(bytes_done, rows_done)
 
-        refused = [p for r in reads for p in r.refused]
-        if refused:
-            names = sorted({p.file for p in refused})
-            message = (
-                f"Nothing was imported: {names[0]} cannot be read. {refused[0].reason}."
-                if len(names) == 1
-                else f"Nothing was imported: {len(names)} files cannot be read, "
-                "for the reasons listed."
-            )
-            raise ImportRefused(message, refused)
+    refused = [p for r in reads for p in r.refused]
+    if refused:
+        names = sorted({p.file for p in refused})
+        message = (
+            f"Nothing was imported: {names[0]} cannot be read. {refused[0].reason}."
+            if len(names) == 1
+            else f"Nothing was imported: {len(names)} files cannot be read, for the reasons listed."
+        )
+        raise ImportRefused(message, refused)
 
-        result = ImportResult()
-        result.skipped_files = [r.file.name for r in reads if r.skipped]
-        street = [r for r in reads if not r.skipped]
-        if not street:
-            raise ImportRefused(
-                "Nothing was imported: there are no police.uk street-level files in the upload "
-                "(their names end in -street.csv)."
-            )
+    result = ImportResult()
+    result.skipped_files = [r.file.name for r in reads if r.skipped]
+    street = [r for r in reads if not r.skipped]
+    if not street:
+        raise ImportRefused(
+            "Nothing was imported: there are no police.uk street-level files in the upload "
+            "(their names end in -street.csv)."
+        )
 
-        pieces = [p for r in street for p in r.pieces]
-        drop: dict[int, list[int]] = defaultdict(list)
-        duplicate_problems: list[RowProblem] = []
-        for (piece_no, line), (first_file, first_line) in _duplicates(pieces).items():
-            name = reads[pieces[piece_no].file_index].file.name
-            other = reads[first_file].file.name
-            reason = f"Crime ID also on line {first_line}" + (
-                "" if other == name else f" of {other}"
-            )
-            duplicate_problems.append(RowProblem(name, line, reason, True))
-            drop[piece_no].append(line)
-        for piece_no, lines in drop.items():
-            pieces[piece_no] = _without_lines(pieces[piece_no], lines, areas)
-        for read in reads:
-            read.pieces = []
+    _one_file_each(street)
+    pieces = [p for r in street for p in r.pieces]
+    duplicate_problems: list[RowProblem] = []
+    dropped_rows: dict[int, list[int]] = defaultdict(list)
+    for (piece_no, row), (first_file, first_line) in _duplicates(pieces).items():
+        piece = pieces[piece_no]
+        name = reads[piece.file_index].file.name
+        other = reads[first_file].file.name
+        reason = f"Crime ID also on line {first_line}" + ("" if other == name else f" of {other}")
+        duplicate_problems.append(RowProblem(name, int(piece.lines[row]), reason, True))
+        dropped_rows[piece_no].append(row)
+    rewritten = pool.map(
+        lambda item: (item[0], _without(pieces[item[0]], item[1], areas)), dropped_rows.items()
+    )
+    for piece_no, piece in list(rewritten):
+        pieces[piece_no] = piece
 
-        staged, counts = _partitions(pieces, street, staging, areas, pool)
-        del pieces
+    staged, counted = _partitions(pieces, street, staging)
+    counts = _counts_table(counted, areas)
 
     for read in street:
         result.rows_read += read.rows_read
         result.problems.extend(read.rejected)
         result.notes.update(read.notes)
+        read.pieces = []
     result.problems.extend(duplicate_problems)
     order = {r.file.name: r.index for r in reads}
     result.problems.sort(key=lambda p: (order.get(p.file, 0), p.line or 0))
@@ -946,96 +998,125 @@ def _stage(
     return result, staged, counts
 
 
-def _without_lines(piece: _Piece, lines: list[int], areas: _AreaIndex) -> _Piece:
-    """The piece without the given lines, its rows counted again."""
-    keep = ~np.isin(piece.lines, np.array(lines, dtype=np.int32))
-    table = piece.table.filter(pa.array(keep))
-    lsoa_of, lsoas = _encoded(table["lsoa_code"])
-    lsoa_row = areas.rows_of(lsoas)
-    type_of, types = _encoded(table["crime_type"])
-    kind = np.array([_TYPE_INDEX[t] for t in types.to_pylist()] or [0], dtype=np.int64)[type_of]
+def _without(piece: _Piece, rows: list[int], areas: _AreaIndex) -> _Piece:
+    """The piece with rows left out (they repeat an earlier Crime ID): written and counted again."""
+    keep = np.ones(piece.rows, dtype=bool)
+    keep[np.array(rows, dtype=np.intp)] = False
+    table = pq.read_table(piece.path, schema=RAW_SCHEMA).filter(pa.array(keep))
+    _write(table, piece.path)
+    lsoas = table["lsoa_code"].combine_chunks().dictionary_encode()
+    lsoa_of, lsoa_row = _codes(pa.chunked_array([lsoas]))[0], areas.rows_of(lsoas.dictionary)
+    type_of, types = _codes(
+        pa.chunked_array([table["crime_type"].combine_chunks().dictionary_encode()])
+    )
+    kind = np.array([_TYPE_INDEX[t] for t in types.to_pylist()] + [0], dtype=np.int64)[type_of]
     id_rows, id_keys = _id_keys(table["crime_id"].combine_chunks())
     return _Piece(
         file_index=piece.file_index,
         partition=piece.partition,
         month=piece.month,
-        table=table,
+        path=piece.path,
+        rows=table.num_rows,
         lines=piece.lines[keep],
         id_rows=id_rows,
         id_keys=id_keys,
+        sorted_keys=np.sort(id_keys),
         counts=_count(lsoa_of, lsoa_row, kind, areas),
     )
 
 
-def _partitions(
-    pieces: Sequence[_Piece],
-    reads: Sequence[_FileRead],
-    staging: Path,
-    areas: _AreaIndex,
-    pool: ThreadPoolExecutor,
-) -> tuple[list[store.StagedPartition], Any]:
-    """One staged Parquet file per force-month (rows of one force-month from several files are
-    joined), written in parallel, and the counts of them all as the `counts` table's columns."""
-    by_key: dict[tuple[str, date], list[_Piece]] = defaultdict(list)
-    for piece in pieces:
-        by_key[(piece.partition, piece.month)].append(piece)
-    counted: list[tuple[str, date, _Counts]] = []
-    writes: list[tuple[Any, Path]] = []
-    staged: list[store.StagedPartition] = []
-    for number, ((partition, month), parts) in enumerate(by_key.items()):
-        counted.append((partition, month, _sum_counts([p.counts for p in parts])))
-        table = parts[0].table if len(parts) == 1 else pa.concat_tables([p.table for p in parts])
-        path = staging / f"{number:06d}.parquet"
-        writes.append((table, path))
-        staged.append(store.StagedPartition(partition, month, path, int(table.num_rows)))
+def _one_file_each(reads: Sequence[_FileRead]) -> None:
+    """police.uk publishes one street file per force-month. Two in one upload (the archive and
+    a loose copy, say) cannot both be right, and rows without a Crime ID could not be told apart:
+    the import is refused rather than count anything twice."""
+    files: dict[tuple[str, date], list[str]] = defaultdict(list)
     for read in reads:
-        if read.empty_month and read.empty_month not in by_key:
+        keys = {(p.partition, p.month) for p in read.pieces}
+        if read.empty_month:
+            keys.add(read.empty_month)
+        for key in keys:
+            files[key].append(read.file.name)
+    clashes = {key: names for key, names in files.items() if len(names) > 1}
+    if not clashes:
+        return
+    problems = [
+        RowProblem(
+            name,
+            None,
+            f"{month:%Y-%m} for {partition} is also in "
+            + ", ".join(other for other in names if other != name)
+            + ": upload each force-month once",
+            True,
+        )
+        for (partition, month), names in sorted(clashes.items())
+        for name in names
+    ]
+    (partition, month), names = min(clashes.items())
+    raise ImportRefused(
+        f"Nothing was imported: {month:%Y-%m} for {partition} is in more than one file "
+        f"({', '.join(names)}). Upload each force-month once.",
+        problems,
+    )
+
+
+def _partitions(
+    pieces: Sequence[_Piece], reads: Sequence[_FileRead], staging: Path
+) -> tuple[list[store.StagedPartition], list[tuple[str, date, _Counts]]]:
+    """One staged Parquet file per force-month (each is in one file: `_one_file_each`), with its
+    counts; a header-only file for a force-month stages a file with no rows."""
+    counted = [(p.partition, p.month, p.counts) for p in pieces]
+    staged = [store.StagedPartition(p.partition, p.month, p.path, p.rows) for p in pieces]
+    for read in reads:
+        if read.empty_month:
             partition, month = read.empty_month
             path = staging / f"{partition}={month:%Y-%m}.parquet"
-            writes.append((RAW_SCHEMA.empty_table(), path))
-            by_key[read.empty_month] = []
+            _write(RAW_SCHEMA.empty_table(), path)
             staged.append(store.StagedPartition(partition, month, path, 0))
-    # Largest first, so the last file written is not a big one started late.
-    writes.sort(key=lambda w: -w[0].num_rows)
-    list(pool.map(lambda w: _write(*w), writes))
-    return sorted(staged, key=lambda s: (s.partition, s.month)), _counts_table(counted, areas)
+    return sorted(staged, key=lambda s: (s.partition, s.month)), counted
 
 
 def _counts_table(counted: Sequence[tuple[str, date, _Counts]], areas: _AreaIndex) -> Any:
-    """The rows COUNTS_SQL would give, as an Arrow table of the `counts` columns."""
+    """The rows COUNTS_SQL would give, as an Arrow table of its columns. Codes are dictionary
+    encoded: the store copies them once, into its own columns."""
+    if not counted:
+        return None
     measures = pa.array([MEASURE_KEYS[t] for t in POLICE_UK_CRIME_TYPES], pa.string())
     partitions = sorted({p for p, _, _ in counted})
     partition_no = {p: i for i, p in enumerate(partitions)}
     partition_names = pa.array(partitions, pa.string())
     tables = []
-    for level in (*("lsoa",), *_PARENT_LEVELS, "force"):
+    for level in _LEVELS:
         sizes = np.array([len(c.levels[level][0]) for _, _, c in counted], dtype=np.int64)
         total = int(sizes.sum())
         if not total:
             continue
-        area = np.concatenate([c.levels[level][0] for _, _, c in counted])
-        kind = np.concatenate([c.levels[level][1] for _, _, c in counted])
+        area = np.concatenate([c.levels[level][0] for _, _, c in counted]).astype(np.int32)
+        kind = np.concatenate([c.levels[level][1] for _, _, c in counted]).astype(np.int32)
         n = np.concatenate([c.levels[level][2] for _, _, c in counted])
-        owner = np.repeat(np.array([partition_no[p] for p, _, _ in counted], dtype=np.int64), sizes)
+        owner = np.repeat(np.array([partition_no[p] for p, _, _ in counted], dtype=np.int32), sizes)
         month = np.repeat(
             np.array([np.datetime64(m, "D") for _, m, _ in counted], dtype="datetime64[D]"),
             sizes,
         )
-        partition = partition_names.take(pa.array(owner))
-        codes = partition if level == "force" else pa.array(areas.codes[level]).take(pa.array(area))
+        partition = pa.DictionaryArray.from_arrays(pa.array(owner), partition_names)
+        codes = (
+            partition
+            if level == "force"
+            else pa.DictionaryArray.from_arrays(
+                pa.array(area), pa.array(areas.codes[level], pa.string())
+            )
+        )
         tables.append(
             pa.table(
                 {
                     "partition": partition,
                     "month": pa.array(month),
-                    "level": pa.repeat(pa.scalar(level, pa.string()), total),
+                    "level": _constant(level, total),
                     "area_code": codes,
-                    "measure": measures.take(pa.array(kind)),
+                    "measure": pa.DictionaryArray.from_arrays(pa.array(kind), measures),
                     "under_25": pa.nulls(total, pa.bool_()),
                     "n": pa.array(n, pa.int64()),
                 }
             )
         )
-    if not tables:
-        return None
-    return pa.concat_tables(tables)
+    return pa.concat_tables(tables, promote_options="permissive")

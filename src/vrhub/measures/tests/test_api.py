@@ -160,7 +160,10 @@ def test_hot_spots_are_geojson(world, analyst):
     assert len(ring) == 7
     assert -1.6 < ring[0][0] < -1.4
     assert 52.3 < ring[0][1] < 52.5
-    assert hottest["properties"]["count"] == 25 * 12 + 20  # with the summer robberies
+    assert hottest["properties"]["count"] > 0
+    # Every robbery of the year is in some cell: 25 in the centre and 1 in the north a month,
+    # with the summer's 20.
+    assert sum(f["properties"]["count"] for f in body["features"]) == 26 * 12 + 20
     assert "St Michael's ward" in body["summary"]
 
 

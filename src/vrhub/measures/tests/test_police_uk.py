@@ -561,3 +561,79 @@ def test_line_numbers_hold_deep_into_a_large_file(tmp_path: Path) -> None:
         (25_002, "Crime ID also on line 4"),
     ]
     assert result.rows_loaded == 29_997
+
+
+def test_an_lsoa_code_of_another_shape_is_looked_up_all_the_same(tmp_path: Path) -> None:
+    lines = [row(1), row(2, lsoa="E0100956"), row(3, lsoa=WOLVERHAMPTON_LSOA)]
+    result = run(street_file(tmp_path, "2025-01-west-midlands-street.csv", lines))
+    assert result.notes == {UNKNOWN_LSOA: 1}
+    assert counts("la") == {
+        ("west-midlands", "2025-01", "E08000026"): 1,
+        ("west-midlands", "2025-01", "E08000031"): 1,
+    }
+
+
+def zipped(path: Path, entries: dict[str, bytes]) -> IncomingFile:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return IncomingFile(path.name, path)
+
+
+def test_an_archive_cannot_write_outside_its_folder(tmp_path: Path) -> None:
+    archive = zipped(tmp_path / "evil.zip", {"../../outside.csv": b"x\n"})
+    with pytest.raises(ImportRefused) as refused:
+        expand([archive], tmp_path / "work")
+    assert "would be unpacked outside its folder" in refused.value.message
+    assert not (tmp_path / "outside.csv").exists()
+
+
+def test_an_archive_that_unpacks_to_far_more_than_it_holds_is_refused(tmp_path: Path) -> None:
+    archive = zipped(tmp_path / "bomb.zip", {"2025-01-west-midlands-street.csv": b"0" * 50_000_000})
+    with pytest.raises(ImportRefused) as refused:
+        expand([archive], tmp_path / "work")
+    assert "compressed suspiciously well" in refused.value.message
+    assert not list((tmp_path / "work").rglob("*.csv"))
+
+
+def test_an_archive_keeps_only_csv_files_and_skips_what_archivers_add(tmp_path: Path) -> None:
+    archive = zipped(
+        tmp_path / "download.zip",
+        {
+            "2025-01/2025-01-west-midlands-street.csv": f"{HEADER}\n{row(1)}\n".encode(),
+            "__MACOSX/2025-01/._2025-01-west-midlands-street.csv": b"junk",
+            "README.txt": b"police.uk",
+        },
+    )
+    files = expand([archive], tmp_path / "work")
+    assert [f.name for f in files] == ["2025-01/2025-01-west-midlands-street.csv"]
+
+
+def test_a_damaged_archive_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "broken.zip"
+    path.write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(ImportRefused) as refused:
+        expand([IncomingFile("broken.zip", path)], tmp_path / "work")
+    assert "damaged" in refused.value.message
+
+
+def test_a_spreadsheet_is_refused_as_not_a_csv(tmp_path: Path) -> None:
+    sheet = zipped(tmp_path / "crimes.xlsx", {"xl/workbook.xml": b"<workbook/>"})
+    [passed] = expand([sheet], tmp_path / "work")
+    with pytest.raises(ImportRefused) as refused:
+        run(passed)
+    assert refused.value.problems[0].reason.startswith("This is not a CSV file")
+
+
+def test_one_force_month_in_two_files_refuses_the_import(tmp_path: Path) -> None:
+    asb = row(None, crime_type="Anti-social behaviour")
+    archive_copy = street_file(tmp_path, "2025-01/2025-01-west-midlands-street.csv", [row(1), asb])
+    loose_copy = street_file(tmp_path, "2025-01-west-midlands-street.csv", [row(1), asb])
+    with pytest.raises(ImportRefused) as refused:
+        run(archive_copy, loose_copy)
+    assert refused.value.message == (
+        "Nothing was imported: 2025-01 for west-midlands is in more than one file "
+        "(2025-01/2025-01-west-midlands-street.csv, 2025-01-west-midlands-street.csv). "
+        "Upload each force-month once."
+    )
+    assert coverage() == {}

@@ -226,3 +226,50 @@ def test_counts_made_while_importing_match_counting_from_the_parquet(tmp_path: P
     store.rebuild_counts()
     assert everything() == imported
     assert {r[3] for r in imported} == {"lsoa", "ward", "la", "csp", "force"}
+
+
+def test_a_failure_just_before_commit_changes_nothing(tmp_path: Path) -> None:
+    set_areas(("E01000001", "E08000026"))
+    store.replace_partitions(
+        Source.POLICE_UK, [staged(tmp_path, "west-midlands", JAN, ["E01000001"])], import_id=1
+    )
+
+    def disk_full() -> None:
+        raise OSError("No space left on device")
+
+    part = staged(tmp_path, "west-midlands", JAN, ["E01000001"] * 4)
+    with pytest.raises(OSError, match="No space"):
+        store.replace_partitions(Source.POLICE_UK, [part], import_id=2, before_commit=disk_full)
+    assert la_counts() == {("2025-01", "E08000026"): 1}
+    assert coverage() == [("west-midlands", "2025-01", 1, 1)]
+    assert part.path.exists()
+
+
+def test_files_already_moved_are_put_back_if_a_later_one_cannot_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_areas(("E01000001", "E08000026"))
+    store.replace_partitions(
+        Source.POLICE_UK, [staged(tmp_path, "west-midlands", JAN, ["E01000001"])], import_id=1
+    )
+    january = staged(tmp_path, "west-midlands", JAN, ["E01000001"] * 3)
+    february = staged(tmp_path, "west-midlands", FEB, ["E01000001"] * 2)
+    real_replace = store.os.replace
+
+    def fails_for_february(source: object, target: object) -> None:
+        if "2025-02" in str(source):
+            raise OSError("No space left on device")
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store.os, "replace", fails_for_february)
+    with pytest.raises(OSError, match="No space"):
+        store.replace_partitions(Source.POLICE_UK, [january, february], import_id=2)
+    monkeypatch.undo()
+
+    assert la_counts() == {("2025-01", "E08000026"): 1}
+    assert coverage() == [("west-midlands", "2025-01", 1, 1)]
+    cur = store.connect()
+    [(rows,)] = cur.sql(f"select count(*) from {store.raw(Source.POLICE_UK)}").fetchall()  # noqa: S608
+    cur.close()
+    assert rows == 1
+    assert not store.partition_path(Source.POLICE_UK, "west-midlands", FEB).exists()

@@ -141,7 +141,8 @@ def build_world() -> None:
                 "insert into counts values ('istv', ?, ?, 'la', ?, 'ed_sharp_injury', false, 5)",
                 [SITE, month, COVENTRY],
             )
-    centre = [(52.4080 + 0.0004 * (i % 5), -1.5100 + 0.0004 * (i // 5), "E01009001")
+    # A city centre about a kilometre across: several hexagons and their neighbours.
+    centre = [(52.4080 + 0.002 * (i % 5), -1.5100 + 0.003 * (i // 5), "E01009001")
               for i in range(25)]  # fmt: skip
     north = [(52.4300, -1.4950, "E01009005")]
     for month in MONTHS:
@@ -438,9 +439,18 @@ def test_the_imports_page_shows_gaps_in_the_coverage_grid(world, analyst):
     assert "Coverage in the last 36 months" in page
     assert "West Midlands" in page
     assert "University Hospital" in page
-    assert "force-months with no data" in page
-    assert "site-months with no data" in page
+    # June 2024's force extract is missing; police.uk has every month it has had.
+    assert "1 force-month with no data" in page
+    assert "Every month has data" in page
+    assert "Nothing imported yet" not in page
     assert reverse("measures:import_new", args=["police_uk"]) in response.content.decode()
+
+
+def test_a_store_with_only_its_areas_says_nothing_has_been_imported_yet(analyst):
+    add_areas()
+    page = text_of(analyst.get(reverse("measures:imports")))
+    assert "Nothing imported yet" in page
+    assert not re.search(r"\d+ (force|site)-months? with no data", page)
 
 
 def test_the_coverage_grid_marks_each_missing_force_month(world):
@@ -465,6 +475,19 @@ def test_the_coverage_grid_marks_each_missing_force_month(world):
     assert rows["West Midlands", 2024][6].rows == knife_crimes(date(2024, 7, 1))
     assert rows["West Midlands", 2025][3] is None  # April 2025: not yet
     assert grids[Source.ISTV].gaps == 24
+
+
+def test_months_after_the_latest_import_are_not_counted_as_gaps(world):
+    con = store.connect()
+    try:
+        grids = {g.source: g for g in selectors.coverage_grids(con, today=date(2025, 6, 15))}
+    finally:
+        con.close()
+    extract = grids[Source.FORCE_EXTRACT]
+    # July 2022 to March 2023 and June 2024; April to June 2025 are not published yet.
+    assert extract.gaps == 10
+    rows = {(name, year): cells for name, year, cells in extract.rows}
+    assert rows["West Midlands", 2025][4].gap  # May 2025 still reads "No data"
 
 
 def test_a_programme_manager_sees_the_imports_but_cannot_import(world, make_user, client_for):
