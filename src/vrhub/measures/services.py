@@ -63,22 +63,13 @@ def start_import(
     thread of this process, so the page can show its progress while it reads.
     """
     names = [upload.name or f"file {number}" for number, upload in enumerate(uploads, start=1)]
-    with transaction.atomic(durable=True):
-        run = ImportRun.objects.create(
-            kind=kind,
-            started_by=actor,
-            created_at=timezone.now(),
-            files=names,
-            options=dict(options),
-            bytes_total=sum(upload.size or 0 for upload in uploads),
-        )
-        record(
-            action=AuditAction.MEASURES_IMPORT_STARTED,
-            actor=actor,
-            target_type="measures_import",
-            target_id=run.pk,
-            detail={"kind": str(kind), "files": len(names), "bytes": run.bytes_total},
-        )
+    run = _record_start(
+        kind=kind,
+        names=names,
+        options=options,
+        bytes_total=sum(upload.size or 0 for upload in uploads),
+        actor=actor,
+    )
     directory = incoming_dir(run.pk)
     directory.mkdir(parents=True, exist_ok=True)
     for number, upload in enumerate(uploads):
@@ -104,28 +95,47 @@ def import_files(
     actor: User | None,
 ) -> ImportRun:
     """Import files already on this machine (the demo, the command line), inline."""
-    with transaction.atomic(durable=True):
-        run = ImportRun.objects.create(
-            kind=kind,
-            started_by=actor,
-            created_at=timezone.now(),
-            files=[path.name for path in paths],
-            options=dict(options),
-            bytes_total=sum(path.stat().st_size for path in paths),
-        )
-        record(
-            action=AuditAction.MEASURES_IMPORT_STARTED,
-            actor=actor,
-            target_type="measures_import",
-            target_id=run.pk,
-            detail={"kind": str(kind), "files": len(paths), "bytes": run.bytes_total},
-        )
+    run = _record_start(
+        kind=kind,
+        names=[path.name for path in paths],
+        options=options,
+        bytes_total=sum(path.stat().st_size for path in paths),
+        actor=actor,
+    )
     directory = incoming_dir(run.pk)
     directory.mkdir(parents=True, exist_ok=True)
     for number, path in enumerate(paths):
         shutil.copyfile(path, directory / f"{number:04d}")
     run_import(run.pk)
     run.refresh_from_db()
+    return run
+
+
+def _record_start(
+    *,
+    kind: ImportKind,
+    names: list[str],
+    options: Mapping[str, str],
+    bytes_total: int,
+    actor: User | None,
+) -> ImportRun:
+    """The import's record and its audit event, in one transaction."""
+    with transaction.atomic(durable=True):
+        run = ImportRun.objects.create(
+            kind=kind,
+            started_by=actor,
+            created_at=timezone.now(),
+            files=names,
+            options=dict(options),
+            bytes_total=bytes_total,
+        )
+        record(
+            action=AuditAction.MEASURES_IMPORT_STARTED,
+            actor=actor,
+            target_type="measures_import",
+            target_id=run.pk,
+            detail={"kind": str(kind), "files": len(names), "bytes": bytes_total},
+        )
     return run
 
 
