@@ -16,12 +16,10 @@ Target: the dashboard under 300 ms at the 95th percentile, on both stores.
 
 from __future__ import annotations
 
-import argparse
-import os
-import shutil
 from typing import Any
 
-from bench.common import OUT, ROOT, client_for, get_ok, setup_django, summary, timed, write
+from bench.common import OUT, ROOT, client_for, get_ok, summary, timed, write
+from bench.measures_query import load_years, start
 
 TARGET_MS = 300
 RESULTS = ROOT / "bench" / "results"
@@ -81,21 +79,16 @@ def measure_pages(client: Any, la_code: str, repeat: int) -> dict[str, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=6_000_000, help="rows a national year")
-    parser.add_argument("--years", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=20250602)
-    parser.add_argument("--first-year", type=int, default=2022)
-    parser.add_argument("--repeat", type=int, default=50)
-    args = parser.parse_args()
-
-    shutil.rmtree(STORE, ignore_errors=True)
-    os.environ["VRHUB_MEASURES_DIR"] = str(STORE / "demo")
-    setup_django("measures_dashboard")
+    args = start(
+        __doc__,
+        rows_help="rows a national year",
+        store=STORE,
+        measures_dir=STORE / "demo",
+        database="measures_dashboard",
+    )
     from django.conf import settings
     from django.utils import timezone
 
-    from bench.measures_query import load_years
     from vrhub.measures import demo, store
 
     user = analyst()

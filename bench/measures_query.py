@@ -23,6 +23,7 @@ import shutil
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from bench.common import OUT, ROOT, setup_django, summary, write
@@ -105,18 +106,32 @@ def timed_runs(run: Callable[[], int], repeat: int) -> tuple[list[float], int]:
     return samples, size
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=6_000_000, help="rows a year")
+def start(
+    doc: str, *, rows_help: str, store: Path, measures_dir: Path, database: str
+) -> argparse.Namespace:
+    """The options of a run over synthetic national years; then Django, over an empty store.
+    The options come first, so that `--help` leaves the last run's store in place."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=6_000_000, help=rows_help)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--seed", type=int, default=20250602)
     parser.add_argument("--first-year", type=int, default=2022)
     parser.add_argument("--repeat", type=int, default=50)
     args = parser.parse_args()
+    shutil.rmtree(store, ignore_errors=True)
+    os.environ["VRHUB_MEASURES_DIR"] = str(measures_dir)
+    setup_django(database)
+    return args
 
-    shutil.rmtree(STORE, ignore_errors=True)
-    os.environ["VRHUB_MEASURES_DIR"] = str(STORE)
-    setup_django("measures_query")
+
+def main() -> None:
+    args = start(
+        __doc__,
+        rows_help="rows a year",
+        store=STORE,
+        measures_dir=STORE,
+        database="measures_query",
+    )
     from vrhub.measures import store
     from vrhub.measures.catalogue import MEASURES
 

@@ -3,8 +3,9 @@ them, or, with `?download=<table>`, writes that table as CSV with the same choic
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
@@ -111,27 +112,80 @@ def _figures(
     )
 
 
+@dataclass(frozen=True)
+class _Chosen:
+    """A page's choices, checked while the store is open, and how to draw its figures from them
+    (None where there is nothing to draw). `context` is what else the page shows either way."""
+
+    form: ChoicesForm
+    draw: Callable[[dict[str, Any]], Any]
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _figures_page(
+    request: HttpRequest,
+    template: str,
+    choose: Callable[[duckdb.DuckDBPyConnection], _Chosen],
+    *,
+    name: str,
+    key: str = "page",
+    tables: Callable[[Any], Sequence[Table]] = lambda drawn: drawn.tables,
+) -> HttpResponse:
+    # The figures are drawn before the store closes: the choices name areas and periods in it.
+    with _store() as con:
+        chosen = choose(con)
+        drawn = None if chosen.form.errors else chosen.draw(chosen.form.cleaned_data)
+    return _figures(
+        request,
+        template,
+        {key: drawn, **chosen.context},
+        form=chosen.form,
+        tables=tables(drawn) if drawn else [],
+        name=name,
+    )
+
+
+def _series(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "area": data["area"],
+        "granularity": Granularity(data["granularity"]),
+        "under_25": data["under_25"],
+    }
+
+
+def _placed_in_period(
+    form_class: type[ChoicesForm], request: HttpRequest, con: duckdb.DuckDBPyConnection
+) -> tuple[ChoicesForm, list[selectors.Period]]:
+    periods = selectors.periods(con)
+    form = _choices(
+        form_class,
+        request,
+        con,
+        measure=selectors.measure_choices(placed=True),
+        period=selectors.period_choices(periods),
+    )
+    return form, periods
+
+
+def _measure_in_period(data: dict[str, Any], periods: list[selectors.Period]) -> dict[str, Any]:
+    return {
+        "measure": MEASURES[data["measure"]],
+        "area": data["area"],
+        "period": selectors.period_for(periods, data["period"]),
+    }
+
+
 @require(Capability.VIEW_MEASURES)
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    with _store() as con:
-        form = _choices(SeriesForm, request, con)
-        page = None
-        if not form.errors:
-            page = selectors.dashboard(
-                con,
-                area=form.cleaned_data["area"],
-                granularity=Granularity(form.cleaned_data["granularity"]),
-                under_25=form.cleaned_data["under_25"],
-            )
-    return _figures(
-        request,
-        "measures/dashboard.html",
-        {"page": page, "street_measures": STREET_MEASURES},
-        form=form,
-        tables=page.tables if page else [],
-        name="measures",
-    )
+    def choose(con: duckdb.DuckDBPyConnection) -> _Chosen:
+        return _Chosen(
+            _choices(SeriesForm, request, con),
+            lambda data: selectors.dashboard(con, **_series(data)),
+            {"street_measures": STREET_MEASURES},
+        )
+
+    return _figures_page(request, "measures/dashboard.html", choose, name="measures")
 
 
 @require(Capability.VIEW_MEASURES)
@@ -140,119 +194,79 @@ def measure(request: HttpRequest, key: str) -> HttpResponse:
     chosen = MEASURES.get(key)
     if chosen is None:
         raise Http404("No such measure")
-    with _store() as con:
-        form = _choices(SeriesForm, request, con)
-        figure = None
-        if not form.errors:
-            figure = selectors.measure_figure(
-                con,
-                measure=chosen,
-                area=form.cleaned_data["area"],
-                granularity=Granularity(form.cleaned_data["granularity"]),
-                under_25=form.cleaned_data["under_25"],
-            )
-    return _figures(
+
+    def choose(con: duckdb.DuckDBPyConnection) -> _Chosen:
+        return _Chosen(
+            _choices(SeriesForm, request, con),
+            lambda data: selectors.measure_figure(con, measure=chosen, **_series(data)),
+            {"measure": chosen, "street_measures": STREET_MEASURES},
+        )
+
+    return _figures_page(
         request,
         "measures/measure.html",
-        {"measure": chosen, "figure": figure, "street_measures": STREET_MEASURES},
-        form=form,
-        tables=[figure.table] if figure else [],
+        choose,
         name=key.replace(":", "-"),
+        key="figure",
+        tables=lambda figure: [figure.table],
     )
 
 
 @require(Capability.VIEW_MEASURES)
 @require_safe
 def concentration(request: HttpRequest) -> HttpResponse:
-    with _store() as con:
-        periods = selectors.periods(con)
-        form = _choices(
-            ConcentrationForm,
-            request,
-            con,
-            measure=selectors.measure_choices(placed=True),
-            period=selectors.period_choices(periods),
+    def choose(con: duckdb.DuckDBPyConnection) -> _Chosen:
+        form, periods = _placed_in_period(ConcentrationForm, request, con)
+        return _Chosen(
+            form,
+            lambda data: selectors.concentration_page(con, **_measure_in_period(data, periods)),
         )
-        page = None
-        if not form.errors:
-            page = selectors.concentration_page(
-                con,
-                measure=MEASURES[form.cleaned_data["measure"]],
-                area=form.cleaned_data["area"],
-                period=selectors.period_for(periods, form.cleaned_data["period"]),
-            )
-    return _figures(
-        request,
-        "measures/concentration.html",
-        {"page": page},
-        form=form,
-        tables=page.tables if page else [],
-        name="concentration",
-    )
+
+    return _figures_page(request, "measures/concentration.html", choose, name="concentration")
 
 
 @require(Capability.VIEW_MEASURES)
 @require_safe
 def hot_spots(request: HttpRequest) -> HttpResponse:
-    with _store() as con:
-        periods = selectors.periods(con)
-        form = _choices(
-            HotSpotsForm,
-            request,
-            con,
-            measure=selectors.measure_choices(placed=True),
-            period=selectors.period_choices(periods),
-        )
-        page = None
-        if not form.errors:
-            page = selectors.hot_spots_page(
+    def choose(con: duckdb.DuckDBPyConnection) -> _Chosen:
+        form, periods = _placed_in_period(HotSpotsForm, request, con)
+        return _Chosen(
+            form,
+            lambda data: selectors.hot_spots_page(
                 con,
-                measure=MEASURES[form.cleaned_data["measure"]],
-                area=form.cleaned_data["area"],
-                period=selectors.period_for(periods, form.cleaned_data["period"]),
+                **_measure_in_period(data, periods),
                 periods=periods,
-                resolution=int(form.cleaned_data["size"]),
-            )
-    return _figures(
-        request,
-        "measures/hot_spots.html",
-        {
-            "page": page,
-            "tile_url": getattr(settings, "VRHUB_MAP_TILE_URL", ""),
-            "tile_attribution": getattr(settings, "VRHUB_MAP_TILE_ATTRIBUTION", ""),
-        },
-        form=form,
-        tables=page.tables if page else [],
-        name="hot-spots",
-    )
+                resolution=int(data["size"]),
+            ),
+            {
+                "tile_url": getattr(settings, "VRHUB_MAP_TILE_URL", ""),
+                "tile_attribution": getattr(settings, "VRHUB_MAP_TILE_ATTRIBUTION", ""),
+            },
+        )
+
+    return _figures_page(request, "measures/hot_spots.html", choose, name="hot-spots")
 
 
 @require(Capability.VIEW_MEASURES)
 @require_safe
 def seasonality(request: HttpRequest) -> HttpResponse:
-    with _store() as con:
-        form = _choices(
-            SeasonalityForm, request, con, measure=selectors.measure_choices(seasonal=True)
+    def choose(con: duckdb.DuckDBPyConnection) -> _Chosen:
+        return _Chosen(
+            _choices(
+                SeasonalityForm, request, con, measure=selectors.measure_choices(seasonal=True)
+            ),
+            lambda data: selectors.seasonality_page(
+                con, measure=data["measure"], area=data["area"]
+            ),
         )
-        page = None
-        if not form.errors:
-            page = selectors.seasonality_page(
-                con, measure=form.cleaned_data["measure"], area=form.cleaned_data["area"]
-            )
-    return _figures(
-        request,
-        "measures/seasonality.html",
-        {"page": page},
-        form=form,
-        tables=page.tables if page else [],
-        name="seasonality",
-    )
+
+    return _figures_page(request, "measures/seasonality.html", choose, name="seasonality")
 
 
 @require(Capability.VIEW_MEASURES)
 @require_safe
 def cost(request: HttpRequest) -> HttpResponse:
-    with _store() as con:
+    def choose(con: duckdb.DuckDBPyConnection) -> _Chosen:
         periods = selectors.periods(con)
         price_years = selectors.price_years(con)
         form = _choices(
@@ -264,22 +278,22 @@ def cost(request: HttpRequest) -> HttpResponse:
             defaults={"price_year": price_years[-1]} if price_years else None,
             price_year=[(year, year) for year in price_years],
         )
-        page = None
-        if not form.errors and form.cleaned_data["price_year"]:
-            page = selectors.cost_page(
-                con,
-                area=form.cleaned_data["area"],
-                period=selectors.period_for(periods, form.cleaned_data["period"]),
-                price_year=form.cleaned_data["price_year"],
-            )
-    return _figures(
-        request,
-        "measures/cost.html",
-        {"page": page, "price_years": price_years},
-        form=form,
-        tables=page.tables if page else [],
-        name="cost",
-    )
+        return _Chosen(
+            form,
+            lambda data: (
+                selectors.cost_page(
+                    con,
+                    area=data["area"],
+                    period=selectors.period_for(periods, data["period"]),
+                    price_year=data["price_year"],
+                )
+                if data["price_year"]
+                else None
+            ),
+            {"price_years": price_years},
+        )
+
+    return _figures_page(request, "measures/cost.html", choose, name="cost")
 
 
 # Imports.

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -530,6 +531,41 @@ class Staging:
     result: ImportResult
     staged: list[store.StagedPartition]
     directory: Path
+
+
+def checked_result(
+    con: duckdb.DuckDBPyConnection, read: ReadAll, *also: str
+) -> tuple[ImportResult, tuple[Any, ...]]:
+    """What reading and checking found, with `also` (SQL aggregates over the rows `checked`
+    kept) alongside. An import that keeps no row is refused here, before anything is written."""
+    result = ImportResult(rows_read=read.rows_read, problems=list(read.problems))
+    result.problems += rejected_rows(con, "checked")
+    result.problems.sort(key=lambda p: (p.file, p.line or 0))
+    aggregates = "".join(f", {expression}" for expression in also)
+    loaded = con.sql(
+        f"select count(*){aggregates} from checked where problem is null"  # noqa: S608
+    ).fetchall()[0]
+    result.rows_loaded = int(loaded[0])
+    result.rows_rejected = result.rows_read - result.rows_loaded
+    if not result.rows_loaded:
+        raise nothing_loaded(result)
+    return result, tuple(loaded[1:])
+
+
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    columns: str,
+    covered: Sequence[tuple[str, date]],
+    *,
+    result: ImportResult,
+    import_id: int,
+) -> Staging:
+    """The rows `checked` kept, written as Parquet for each partition-month covered."""
+    directory = staging_dir(source, import_id)
+    staged = write_partitions(con, "checked", columns, covered, directory)
+    result.partitions = partitions_loaded(staged)
+    return Staging(result=result, staged=staged, directory=directory)
 
 
 def nothing_loaded(result: ImportResult) -> ImportRefused:

@@ -252,16 +252,7 @@ def stage_force_extract(
         con.execute("create temp table incoming as select * from incoming_arrow")
         common.copy_reference(con, "area", "lsoa_code", "known_area")
         _check(con, force=force, today=today)
-        result = ImportResult(rows_read=read.rows_read, problems=list(read.problems))
-        result.problems += common.rejected_rows(con, "checked")
-        result.problems.sort(key=lambda p: (p.file, p.line or 0))
-        loaded = con.sql(
-            "select count(*), min(month), max(month) from checked where problem is null"
-        ).fetchall()[0]
-        result.rows_loaded = int(loaded[0])
-        result.rows_rejected = result.rows_read - result.rows_loaded
-        if not result.rows_loaded:
-            raise common.nothing_loaded(result)
+        result, (first, last) = common.checked_result(con, read, "min(month)", "max(month)")
         result.notes = common.note_counts(
             con,
             "checked",
@@ -276,13 +267,17 @@ def stage_force_extract(
                 "then 'Victim age band not recognised' end",
             ],
         )
-        covered = [(force, month) for month in common.months_between(loaded[1], loaded[2])]
-        directory = common.staging_dir(Source.FORCE_EXTRACT, import_id)
-        staged = common.write_partitions(con, "checked", PARQUET_COLUMNS, covered, directory)
+        covered = [(force, month) for month in common.months_between(first, last)]
+        return common.stage(
+            con,
+            Source.FORCE_EXTRACT,
+            PARQUET_COLUMNS,
+            covered,
+            result=result,
+            import_id=import_id,
+        )
     finally:
         con.close()
-    result.partitions = common.partitions_loaded(staged)
-    return common.Staging(result=result, staged=staged, directory=directory)
 
 
 def import_force_extract(

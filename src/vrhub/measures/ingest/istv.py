@@ -351,14 +351,7 @@ def stage_istv(
         con.execute("create temp table incoming as select * from incoming_arrow")
         common.copy_reference(con, "ed_site", "site_code", "known_site")
         _check(con, today=today)
-        result = ImportResult(rows_read=read.rows_read, problems=list(read.problems))
-        result.problems += common.rejected_rows(con, "checked")
-        result.problems.sort(key=lambda p: (p.file, p.line or 0))
-        loaded = con.sql("select count(*) from checked where problem is null").fetchall()[0]
-        result.rows_loaded = int(loaded[0])
-        result.rows_rejected = result.rows_read - result.rows_loaded
-        if not result.rows_loaded:
-            raise common.nothing_loaded(result)
+        result, _ = common.checked_result(con, read)
         covered = _covered(_periods(con), today)
         result.notes = common.note_counts(
             con,
@@ -373,12 +366,11 @@ def stage_istv(
                 "then 'Patient age band not recognised' end",
             ],
         )
-        directory = common.staging_dir(Source.ISTV, import_id)
-        staged = common.write_partitions(con, "checked", PARQUET_COLUMNS, covered, directory)
+        return common.stage(
+            con, Source.ISTV, PARQUET_COLUMNS, covered, result=result, import_id=import_id
+        )
     finally:
         con.close()
-    result.partitions = common.partitions_loaded(staged)
-    return common.Staging(result=result, staged=staged, directory=directory)
 
 
 def import_istv(
