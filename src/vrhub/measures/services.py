@@ -10,6 +10,7 @@ import logging
 import shutil
 import threading
 import time
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -206,9 +207,16 @@ def run_import(run_id: int) -> None:
         status = ImportStatus.REFUSED
         message = refused.message
         problems = refused.problems
-    except Exception:
+    except Exception as error:
         # The exception's text may quote a row of the file: log where, not what.
-        logger.exception("Import %s stopped by an error", run_id)
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        logger.error(
+            "Import %s stopped by %s at %s:%s",
+            run_id,
+            type(error).__name__,
+            where.filename,
+            where.lineno,
+        )
         status = ImportStatus.FAILED
         message = (
             "The import stopped because of a problem in vrhub. Nothing was changed. "

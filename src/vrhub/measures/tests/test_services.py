@@ -106,3 +106,22 @@ def test_files_on_disk_import_from_the_command_line(tmp_path, capsys) -> None:
         call_command("import_measures", "force_extract", str(tmp_path))
     with pytest.raises(CommandError, match="is not a file or a folder"):
         call_command("import_measures", "police_uk", str(tmp_path / "missing"))
+
+
+def test_an_import_stopped_by_an_error_says_so_and_logs_no_row(
+    analyst: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from vrhub.measures.ingest import police_uk
+
+    def breaks(*args: object, **kwargs: object) -> None:
+        raise ValueError("row 2: Jo Bloggs, 12 Acacia Avenue")
+
+    monkeypatch.setattr(police_uk, "import_police_uk", breaks)
+    run = services.start_import(
+        kind=ImportKind.POLICE_UK, uploads=[upload([row(1)])], options={}, actor=analyst
+    )
+    assert run.status == ImportStatus.FAILED
+    assert "Nothing was changed" in run.message
+    assert f"Import {run.pk} stopped by ValueError" in caplog.text
+    assert "Bloggs" not in caplog.text
+    assert not services.incoming_dir(run.pk).exists()
