@@ -61,6 +61,10 @@ class QueryBooleanField(serializers.BooleanField):
         return data == "true"
 
 
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
+
+
 @extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2025-04"})
 class MonthField(serializers.Field):
     """A month written YYYY-MM."""
@@ -74,11 +78,17 @@ class MonthField(serializers.Field):
         text = data
         try:
             year, month = (int(part) for part in text.split("-"))
-            if len(text) != 7 or not 1 <= year <= 9999:
+            if len(text) != 7:
                 raise ValueError
-            return date(year, month, 1)
+            found = date(year, month, 1)
         except ValueError:
             raise serializers.ValidationError("Give a month like 2025-04") from None
+        # Periods are worked out years either side of a month: keep well inside the calendar.
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise serializers.ValidationError(
+                f"Give a month from {FIRST_YEAR} to {LAST_YEAR}, like 2025-04"
+            )
+        return found
 
 
 class AreaQuerySerializer(serializers.Serializer):
@@ -452,7 +462,7 @@ class MeasureHotSpotsApi(APIView):
         operation_id="measures_hot_spots",
         summary="Hot spots of a measure",
         description="Getis-Ord Gi* on H3 hexagons, as a GeoJSON feature collection: each "
-        "hexagon with its count, z-score, pseudo p-value and category.",
+        "hexagon with its count, z-score, two-sided p-value and category.",
         parameters=[MeasureHotSpotsQuerySerializer],
         responses={200: MeasureHotSpotsSerializer},
         tags=TAGS,

@@ -668,6 +668,8 @@ class ConcentrationPage:
     area: Area
     period: Period
     blocks: list[ConcentrationBlock]
+    # Months of the period with no data for the area: the figures count only the others.
+    gaps: str = ""
 
     @property
     def tables(self) -> list[Table]:
@@ -688,7 +690,37 @@ def concentration_page(
                 [n for _, n in places], unit=unit, measure=measure, area=area, period=period
             )
         )
-    return ConcentrationPage(measure=measure, area=area, period=period, blocks=blocks)
+    return ConcentrationPage(
+        measure=measure,
+        area=area,
+        period=period,
+        blocks=blocks,
+        gaps=gaps_in(con, measure=measure, area=area, period=period),
+    )
+
+
+def gaps_in(con: duckdb.DuckDBPyConnection, *, measure: Measure, area: Area, period: Period) -> str:
+    """A warning naming the months of the period the area has no data for, or "".
+
+    Concentration and hot spots count places, not months: a missing force-month would
+    otherwise read as a month of quiet streets.
+    """
+    known = {mc.month: mc.count for mc in monthly_series(con, measure=measure.key, area=area)}
+    missing = []
+    month = period.start.replace(day=1)
+    while month <= period.end:
+        if known.get(month) is None:
+            missing.append(month)
+        month = add_months(month, 1)
+    if not missing or not known:
+        return ""
+    shown = ", ".join(month_name(m) for m in missing[:3])
+    more = f" and {len(missing) - 3} other months" if len(missing) > 3 else ""
+    months = "month" if len(missing) == 1 else "months"
+    return (
+        f"There is no data for {len(missing)} {months} of this period ({shown}{more}): "
+        "these figures count only the months with data."
+    )
 
 
 # Hot spots.
@@ -844,6 +876,7 @@ class HotSpotsPage:
     stability_sentence: str
     stability_table: Table | None
     no_points: bool
+    gaps: str = ""
 
     @property
     def tables(self) -> list[Table]:
@@ -891,6 +924,7 @@ def hot_spots_page(
         else None
     )
     return HotSpotsPage(
+        gaps=gaps_in(con, measure=measure, area=area, period=period),
         measure=measure,
         area=area,
         period=period,

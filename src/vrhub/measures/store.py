@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -119,7 +120,15 @@ def dataset_dir(source: Source) -> Path:
     return measures_dir() / "parquet" / source.value
 
 
+# What a partition may be called: a force slug (west-midlands) or an ODS site code (RKB01).
+SAFE_PARTITION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+
+
 def partition_path(source: Source, partition: str, month: date) -> Path:
+    # A partition comes from a file's contents: one that could name another folder ("../x")
+    # must never become a path.
+    if not SAFE_PARTITION.match(partition):
+        raise ValueError("A partition is a force slug or a site code: letters, digits, hyphens")
     key = PARTITION_KEYS[source]
     return dataset_dir(source) / f"{key}={partition}" / f"month={month:%Y-%m}" / "data.parquet"
 
@@ -326,8 +335,11 @@ def _move_into_place(
             target.parent.mkdir(parents=True, exist_ok=True)
             aside = None
             if target.exists():
+                # A second name for the old file, then one atomic rename over it: a reader
+                # finds the old file or the new one, never neither.
                 aside = target.with_name(f"replaced-by-{import_id}.parquet")
-                os.replace(target, aside)
+                aside.unlink(missing_ok=True)
+                os.link(target, aside)
             moved.append((target, aside))
             os.replace(s.path, target)
     except BaseException:

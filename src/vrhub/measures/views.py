@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import duckdb
 from django.conf import settings
@@ -244,7 +244,21 @@ def hot_spots(request: HttpRequest) -> HttpResponse:
             },
         )
 
-    return _figures_page(request, "measures/hot_spots.html", choose, name="hot-spots")
+    response = _figures_page(request, "measures/hot_spots.html", choose, name="hot-spots")
+    tiles = tile_origin(getattr(settings, "VRHUB_MAP_TILE_URL", ""))
+    if tiles:
+        # The page may load images from the tile server the council chose, and no other.
+        response._csp_update = {"img-src": [tiles]}  # type: ignore[attr-defined]
+    return response
+
+
+def tile_origin(url: str) -> str:
+    """The origin a tile URL template loads from, as a Content-Security-Policy source:
+    `https://{s}.tiles.example.org/{z}/{x}/{y}.png` -> `https://*.tiles.example.org`."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    if parts.scheme != "https" or not parts.netloc:
+        return ""
+    return f"https://{parts.netloc}"
 
 
 @require(Capability.VIEW_MEASURES)

@@ -20,8 +20,8 @@ from datetime import date
 import duckdb
 
 from vrhub.measures.analysis.areas import Area
-from vrhub.measures.analysis.periods import lower_first, month_name
-from vrhub.measures.analysis.series import measure_for, monthly_series
+from vrhub.measures.analysis.periods import add_months, lower_first, month_name
+from vrhub.measures.analysis.series import MonthCount, measure_for, monthly_series
 
 FINANCIAL_YEAR = re.compile(r"^\d{4}-\d{2}$")
 
@@ -50,6 +50,15 @@ def total_cost(lines: Sequence[CostLine]) -> float | None:
     if not lines or any(line.total is None for line in lines):
         return None
     return sum(line.total or 0.0 for line in lines)
+
+
+def _months(first: date, last: date) -> list[date]:
+    months = []
+    month = first.replace(day=1)
+    while month <= last:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
 
 
 def _gap_problem(missing: list[date]) -> str:
@@ -91,9 +100,10 @@ def cost_of(
     lines = []
     for key in keys:
         m = measure_for(key)
-        in_period = [
-            mc for mc in monthly_series(con, measure=key, area=area) if first <= mc.month <= end
-        ]
+        known = {mc.month: mc.count for mc in monthly_series(con, measure=key, area=area)}
+        # Every month of the period, not only those the series holds: a period running past a
+        # source's last month (or before its first) is incomplete, not smaller.
+        in_period = [MonthCount(month, known.get(month)) for month in _months(first, end) if known]
         missing = [mc.month for mc in in_period if mc.count is None]
         count = None if missing or not in_period else sum(mc.count or 0 for mc in in_period)
         problems = []

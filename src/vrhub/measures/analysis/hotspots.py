@@ -56,7 +56,7 @@ class HotSpot:
     cell: str  # H3 cell index
     count: int
     z: float  # Gi* z-score
-    p: float  # pseudo p-value from the permutations
+    p: float  # two-sided p-value of the z-score
     category: str  # one of CATEGORIES
 
 

@@ -492,6 +492,8 @@ def write_partitions(
     staged: list[store.StagedPartition] = []
     try:
         for partition, month in covered:
+            if not store.SAFE_PARTITION.match(str(partition)):
+                raise ValueError("A partition is a force slug or a site code")
             path = directory / f"{partition}={month:%Y-%m}.parquet"
             target = sql_text(str(path))
             con.execute(

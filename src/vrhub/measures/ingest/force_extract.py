@@ -220,8 +220,8 @@ def _check(con: duckdb.DuckDBPyConnection, *, force: str, today: date) -> None:
                 as bad_coordinates,
             lsoa_code is not null
                 and lsoa_code not in (select lsoa_code from known_area) as unknown_lsoa,
-            coalesce(problem0, 'Offence reference ' || offence_reference || ' is also on '
-                || {duplicate}) as problem
+            -- The reference itself is a police record's number: the report never repeats it.
+            coalesce(problem0, 'Offence reference also on ' || {duplicate}) as problem
         from first_check
         """  # noqa: S608
     )

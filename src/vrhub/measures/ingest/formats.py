@@ -179,7 +179,7 @@ FORCE_EXTRACT = DataFormat(
     ),
     rejected=(
         "No offence reference, or one already on an earlier line of the upload "
-        "(\u201cOffence reference 20WM/1 is also on line 4\u201d).",
+        "(\u201cOffence reference also on line 4\u201d).",
         f"No offence date, a date that is not {common.DATE_FORMATS}, no such day "
         "(31/02/2025), or a date after today.",
         "A knife or homicide flag that is blank or not Y or N; a domestic abuse flag that is "

@@ -224,6 +224,10 @@ def _check(con: duckdb.DuckDBPyConnection, *, today: date) -> None:
     minute = "'%Y-%m-%d %H:%M'"
     checks: list[tuple[str, str]] = [
         ("site is null", "'Site code is blank'"),
+        (
+            "not regexp_full_match(site, '[A-Z0-9]{3,10}')",
+            "'Site code must be the site''s ODS code: 3 to 10 letters and digits, like RKB01'",
+        ),
         *_date_checks("Reporting period start date", "period_start"),
         *_date_checks("Reporting period end date", "period_end"),
         (
@@ -292,16 +296,18 @@ def _check(con: duckdb.DuckDBPyConnection, *, today: date) -> None:
 
 
 def _periods(con: duckdb.DuckDBPyConnection) -> list[tuple[str, date, date, str]]:
-    """Each site's reporting periods in each file, from rows with a site and a sound period.
+    """Each site's reporting periods in each file, from the rows that loaded.
 
-    A period is covered even when some of its rows are rejected: the trust reported it.
+    A period is covered when any of its rows loaded, even if others were rejected: the trust
+    reported it. A period whose every row was rejected is not covered, so it reads as a gap,
+    not as a month without attendances.
     """
     found = con.sql(
         """
-        select distinct site, period_start_value, period_end_value, source_file
-        from typed
-        where site is not null and period_start_value <= period_end_value
-        order by site, period_start_value
+        select distinct site_code, period_start, period_end, source_file
+        from checked
+        where problem is null
+        order by site_code, period_start
         """
     ).fetchall()
     return [(str(s), start, end, str(f)) for s, start, end, f in found]

@@ -184,3 +184,25 @@ def test_price_year_must_be_a_financial_year() -> None:
             end=month(2024, 6),
             price_year="2024",
         )
+
+
+def test_a_period_running_past_the_data_is_incomplete_not_smaller() -> None:
+    load_violence()
+    add_unit_costs()
+    add_deflators([("2015-16", 80.0), ("2024-25", 100.0)])
+    add_coverage("police_uk", "west-midlands", [month(2024, 8)])
+
+    [line] = cost_of(
+        store.connect(),
+        measures=[VIOLENCE],
+        area=COV,
+        start=month(2024, 6),
+        end=month(2024, 10),
+        price_year="2024-25",
+    )
+
+    assert line.count is None
+    assert line.total is None
+    assert line.problem == (
+        "There is no data for 3 months of the period (July 2024, September 2024, October 2024)."
+    )

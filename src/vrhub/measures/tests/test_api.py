@@ -133,6 +133,18 @@ def test_concentration_for_lsoas_and_hexagons(world, analyst):
     assert {u["unit"] for u in body["units"]} == {"lsoa", "h3"}
 
 
+@pytest.mark.parametrize(
+    "months", [{"end": "0001-01"}, {"start": "9999-01", "end": "9999-12"}, {"start": "0000-01"}]
+)
+def test_months_at_the_ends_of_the_calendar_are_a_problem_not_an_error(world, analyst, months):
+    for path in ("/api/v1/measures/concentration", "/api/v1/measures/hot-spots"):
+        response = analyst.get(path, months)
+        assert response.status_code == 400, path
+        errors = response.json()["errors"]
+        assert errors
+        assert all(e["message"].startswith("Give a month") for e in errors), errors
+
+
 def test_months_the_wrong_way_round_are_a_problem(analyst):
     response = analyst.get("/api/v1/measures/concentration", {"start": "2025-04", "end": "2024-03"})
     assert response.status_code == 400

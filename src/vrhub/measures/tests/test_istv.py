@@ -347,3 +347,27 @@ def test_a_refused_import_leaves_the_store_as_it_was(tmp_path: Path) -> None:
         run([csv_file(tmp_path, "c.csv", [attendance(method="Gun")])], import_id=3)
 
     assert (counts(), coverage()) == before
+
+
+def test_a_site_code_that_could_name_a_folder_is_rejected_and_written_nowhere(
+    tmp_path: Path,
+) -> None:
+    upload = csv_file(
+        tmp_path,
+        "ed.csv",
+        [attendance(), attendance(site="../../../../x"), attendance(site="RKB01/2")],
+    )
+    result = run([upload])
+    assert (result.rows_loaded, result.rows_rejected) == (1, 2)
+    reasons = {p.line: p.reason for p in result.problems if p.rejected}
+    ods = "Site code must be the site's ODS code: 3 to 10 letters and digits, like RKB01"
+    assert reasons == {3: ods, 4: ods}
+    assert [p for p, _, _ in coverage()] == ["RKB01"]
+    outside = store.measures_dir().parent
+    assert not list(outside.glob("x*"))
+    assert not list(outside.rglob("site=..*"))
+
+
+def test_the_store_refuses_a_partition_that_is_not_a_slug_or_a_code() -> None:
+    with pytest.raises(ValueError, match="force slug or a site code"):
+        store.partition_path(Source.ISTV, "../elsewhere", date(2025, 1, 1))

@@ -378,11 +378,20 @@ def test_hot_spots_are_mapped_listed_and_described_in_words(world, analyst):
 
 
 def test_hot_spots_use_map_tiles_only_when_configured(world, analyst, settings):
-    settings.VRHUB_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
+    without = analyst.get(reverse("measures:hot_spots"), {"measure": "street:robbery"})
+    assert b'data-tile-url=""' in without.content
+    assert "img-src 'self' data:;" in without["Content-Security-Policy"]
+
+    settings.VRHUB_MAP_TILE_URL = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
     settings.VRHUB_MAP_TILE_ATTRIBUTION = "Map data from the example"
-    html = analyst.get(reverse("measures:hot_spots"), {"measure": "street:robbery"}).content
-    assert b'data-tile-url="https://tiles.example.org/{z}/{x}/{y}.png"' in html
+    response = analyst.get(reverse("measures:hot_spots"), {"measure": "street:robbery"})
+    html = response.content
+    assert b'data-tile-url="https://{s}.tiles.example.org/{z}/{x}/{y}.png"' in html
     assert b'data-tile-attribution="Map data from the example"' in html
+    # The browser may fetch the tiles from that server, and images from nowhere else.
+    assert (
+        "img-src 'self' data: https://*.tiles.example.org;" in response["Content-Security-Policy"]
+    )
 
 
 def test_seasonality_names_the_peak_months_and_decomposes(world, analyst):
@@ -644,3 +653,16 @@ def test_every_format_has_a_page_with_its_columns_and_an_example(analyst):
     )
     assert example[0] == ["Financial year", "Index", "Source"]
     assert len(example) == 2
+
+
+def test_concentration_and_hot_spots_warn_of_the_months_with_no_data(world, analyst):
+    # 2024-25 lacks June 2024's force extract: knife crime counts only the other 11 months.
+    warning = (
+        "There is no data for 1 month of this period (June 2024): these figures count only the "
+        "months with data."
+    )
+    for name in ("measures:concentration", "measures:hot_spots"):
+        gap = text_of(analyst.get(reverse(name), {"period": "fy-2024-25"}))
+        assert warning in gap, name
+        whole = text_of(analyst.get(reverse(name), {"period": "fy-2023-24"}))
+        assert "There is no data for" not in whole, name

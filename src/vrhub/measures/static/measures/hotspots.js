@@ -22,7 +22,11 @@ if (container && data && window.L) {
     onEachFeature: (feature, shape) => {
       const p = feature.properties;
       const ward = p.ward ? `, near ${p.ward}` : "";
-      shape.bindTooltip(`${p.category}: ${p.count} incident${p.count === 1 ? "" : "s"}${ward}`);
+      // Leaflet writes a string tooltip as HTML; ward names come from an uploaded file, so
+      // the tooltip is a text node.
+      const tip = document.createElement("span");
+      tip.textContent = `${p.category}: ${p.count} incident${p.count === 1 ? "" : "s"}${ward}`;
+      shape.bindTooltip(tip);
     },
   }).addTo(map);
   if (cells.features.length) {
