@@ -838,9 +838,12 @@ def stability_sentence(result: Stability) -> str:
     return " ".join(words)
 
 
-def stability_years(found: Sequence[Period], period: Period) -> tuple[str, str] | None:
+def stability_years(
+    found: Sequence[Period], period: Period, first_month: date | None = None
+) -> tuple[str, str] | None:
     """The years whose hot spots to compare: the chosen year and the one before, or, for the
-    last 12 months, the two latest financial years the data covers whole."""
+    last 12 months, the two latest financial years the data covers whole (from `first_month`,
+    the first month with data)."""
     if not found:
         return None
     keys = {p.key for p in found}
@@ -854,7 +857,7 @@ def stability_years(found: Sequence[Period], period: Period) -> tuple[str, str] 
     whole = [
         p for p in found if p.key.startswith("fy-") and p.end <= last.end and p.year is not None
     ]
-    first_month = min(p.start for p in found)
+    first_month = first_month or min(p.start for p in found)
     whole = [p for p in whole if p.start >= first_month]
     if len(whole) < 2:
         return None
@@ -910,7 +913,10 @@ def hot_spots_page(
         props["fill"] = CATEGORY_STYLES[props["category"]][1]
         props["ward"] = wards.get(props["cell"], "")
     counted = Counter(s.category for s in spots)
-    years = stability_years(periods, period)
+    [(first_month,)] = con.execute(
+        "select min(month) from coverage where source = ?", [measure.source.value]
+    ).fetchall()
+    years = stability_years(periods, period, first_month)
     result = (
         stability(
             con,

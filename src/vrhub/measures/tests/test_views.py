@@ -666,3 +666,18 @@ def test_concentration_and_hot_spots_warn_of_the_months_with_no_data(world, anal
         assert warning in gap, name
         whole = text_of(analyst.get(reverse(name), {"period": "fy-2023-24"}))
         assert "There is no data for" not in whole, name
+
+
+def test_hot_spots_compare_only_years_the_data_covers_whole():
+    def fy(start: int) -> selectors.Period:
+        label = f"{start}-{(start + 1) % 100:02d}"
+        return selectors.Period(
+            f"fy-{label}", label, date(start, 4, 1), date(start + 1, 3, 31), label
+        )
+
+    last_12 = selectors.Period("last-12", "Last 12 months", date(2024, 5, 1), date(2025, 4, 30))
+    offered = [last_12, fy(2025), fy(2024), fy(2023)]
+    # Data from April 2023: 2023-24 and 2024-25 are whole.
+    assert selectors.stability_years(offered, last_12, date(2023, 4, 1)) == ("2023-24", "2024-25")
+    # Data from May 2023: 2023-24 lacks April, so there is only one whole year to compare.
+    assert selectors.stability_years(offered, last_12, date(2023, 5, 1)) is None
