@@ -108,6 +108,7 @@ class AuditAction(models.TextChoices):
     LIST_LINKED = "person.list_linked", "List linked to the person index"
     MEASURES_IMPORT_STARTED = "measures.import_started", "Data import started"
     MEASURES_IMPORT_FINISHED = "measures.import_finished", "Data import finished"
+    MEASURES_STORE_EMPTIED = "measures.store_emptied", "Measures data and import history emptied"
     AUDIT_TRAIL_VIEWED = "audit.trail_viewed", "Audit trail viewed"
     AUDIT_TRAIL_EXPORTED = "audit.trail_exported", "Audit trail downloaded"
 

@@ -7,12 +7,9 @@ is a 404.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-import duckdb
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
@@ -38,15 +35,6 @@ KEY = OpenApiParameter(
     description="The measure's key, like knife_crime or street:robbery.",
 )
 IMPORT_ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The import's number.")
-
-
-@contextmanager
-def _store() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = store.connect()
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 # Input.
@@ -109,7 +97,7 @@ class AreaQuerySerializer(serializers.Serializer):
         code = attrs.get("area_code", PARTNERSHIP if level == PARTNERSHIP else "")
         if not code:
             raise serializers.ValidationError({"area_code": ["Give the area's code"]})
-        with _store() as con:
+        with store.reading() as con:
             area = find_area(con, level, code)
         if area is None:
             raise serializers.ValidationError(
@@ -147,7 +135,7 @@ class MeasurePeriodQuerySerializer(AreaQuerySerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         if "end" not in attrs:
-            with _store() as con:
+            with store.reading() as con:
                 latest = selectors.periods(con)[0]
             attrs["end"] = latest.end.replace(day=1)
         attrs.setdefault("start", add_months(attrs["end"], -11))
@@ -365,7 +353,7 @@ class MeasureSeriesApi(APIView):
     def get(self, request: Request, key: str) -> Response:
         measure = _measure(key)
         q = _query(MeasureSeriesQuerySerializer, request)
-        with _store() as con:
+        with store.reading() as con:
             figure = selectors.measure_figure(
                 con,
                 measure=measure,
@@ -418,7 +406,7 @@ class MeasureConcentrationApi(APIView):
     def get(self, request: Request) -> Response:
         q = _query(MeasurePeriodQuerySerializer, request)
         period = _span(q)
-        with _store() as con:
+        with store.reading() as con:
             page = selectors.concentration_page(
                 con, measure=MEASURES[q["measure"]], area=q["area"], period=period
             )
@@ -470,7 +458,7 @@ class MeasureHotSpotsApi(APIView):
     def get(self, request: Request) -> Response:
         q = _query(MeasureHotSpotsQuerySerializer, request)
         period = _span(q)
-        with _store() as con:
+        with store.reading() as con:
             page = selectors.hot_spots_page(
                 con,
                 measure=MEASURES[q["measure"]],

@@ -8,7 +8,6 @@ since the record would otherwise describe data that is no longer there.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
-from vrhub.measures import services, store
+from vrhub.measures import services
 from vrhub.measures.models import ImportKind, ImportRun, ImportStatus
 from vrhub.measures.synthetic.demo_world import DemoFiles, build_demo_files
 
@@ -32,7 +31,7 @@ class DemoImportFailed(Exception):
 
 def build(*, today: date, actor: User | None) -> list[ImportRun]:
     """Empty the store, then import the demo's reference tables, police.uk, force and ED data."""
-    _empty_store()
+    services.empty_store(actor=actor)
     with tempfile.TemporaryDirectory(prefix="vrhub-demo-measures-") as tmp:
         files = build_demo_files(Path(tmp), today=today)
         return [_import(kind, paths, options, actor) for kind, paths, options in _plan(files)]
@@ -72,15 +71,3 @@ def _import(
             f"\u201c{run.get_status_display()}\u201d: {run.message}"
         )
     return run
-
-
-def _empty_store() -> None:
-    store.close_all()
-    directory = store.measures_dir()
-    if directory.exists():
-        for child in directory.iterdir():
-            if child.is_dir() and not child.is_symlink():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
-    ImportRun.objects.all().delete()

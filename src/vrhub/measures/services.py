@@ -47,6 +47,29 @@ REFERENCE_KINDS = frozenset(
 PROGRESS_INTERVAL = 0.5
 
 
+def empty_store(*, actor: User | None) -> None:
+    """Remove every measure and the record of every import: the demo's fresh start.
+
+    The record goes with the data, since it would otherwise describe rows no longer there.
+    """
+    store.close_all()
+    directory = store.measures_dir()
+    if directory.exists():
+        for child in directory.iterdir():
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    with transaction.atomic(durable=True):
+        removed, _ = ImportRun.objects.all().delete()
+        record(
+            action=AuditAction.MEASURES_STORE_EMPTIED,
+            actor=actor,
+            target_type="measures_store",
+            detail={"records_removed": removed},
+        )
+
+
 def incoming_dir(run_id: int) -> Path:
     return store.measures_dir() / "incoming" / str(run_id)
 

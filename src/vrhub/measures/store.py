@@ -173,6 +173,16 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
+def reading() -> Iterator[duckdb.DuckDBPyConnection]:
+    """A cursor for one request or job, closed when it ends."""
+    cur = connect()
+    try:
+        yield cur
+    finally:
+        cur.close()
+
+
+@contextmanager
 def writing() -> Iterator[duckdb.DuckDBPyConnection]:
     """One writer at a time, in a transaction: on any error nothing it did remains."""
     with _write_lock:

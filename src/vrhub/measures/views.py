@@ -3,8 +3,7 @@ them, or, with `?download=<table>`, writes that table as CSV with the same choic
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -49,15 +48,6 @@ MEASURE_PAGES = (
     ("measures:cost", "Cost"),
     ("measures:imports", "Imports and coverage"),
 )
-
-
-@contextmanager
-def _store() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = store.connect()
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 def _choices(
@@ -132,7 +122,7 @@ def _figures_page(
     tables: Callable[[Any], Sequence[Table]] = lambda drawn: drawn.tables,
 ) -> HttpResponse:
     # The figures are drawn before the store closes: the choices name areas and periods in it.
-    with _store() as con:
+    with store.reading() as con:
         chosen = choose(con)
         drawn = None if chosen.form.errors else chosen.draw(chosen.form.cleaned_data)
     return _figures(
@@ -319,7 +309,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     me = signed_in_user(request)
     page = Paginator(selectors.import_runs(), IMPORTS_PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
-    with _store() as con:
+    with store.reading() as con:
         grids = selectors.coverage_grids(con, today=today)
     return render(
         request,
@@ -352,7 +342,7 @@ def import_new(request: HttpRequest, kind: str) -> HttpResponse:
     chosen = _kind(kind)
     forces: list[tuple[str, str]] = []
     if chosen == ImportKind.FORCE_EXTRACT:
-        with _store() as con:
+        with store.reading() as con:
             forces = selectors.force_choices(con)
     form = ImportForm(posted(request), request.FILES or None, kind=chosen, forces=forces)
     if posted(request) is not None and form.is_valid():

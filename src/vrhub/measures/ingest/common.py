@@ -517,11 +517,8 @@ def partitions_loaded(staged: Sequence[store.StagedPartition]) -> list[Partition
 
 def copy_reference(con: duckdb.DuckDBPyConnection, table: str, column: str, name: str) -> None:
     """Copy one column of a store reference table into the scratch database as `name`."""
-    cur = store.connect()
-    try:
+    with store.reading() as cur:
         values = cur.sql(f"select distinct {column} from {table}").to_arrow_table()  # noqa: S608
-    finally:
-        cur.close()
     con.register(f"{name}_arrow", values)
     con.execute(f"create temp table {name} as select * from {name}_arrow")  # noqa: S608
 

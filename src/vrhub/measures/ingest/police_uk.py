@@ -247,13 +247,10 @@ class _AreaIndex:
 
     @classmethod
     def load(cls) -> _AreaIndex:
-        cur = store.connect()
-        try:
+        with store.reading() as cur:
             table = cur.sql(
                 "select lsoa_code, ward_code, la_code, csp_code from area order by lsoa_code"
             ).to_arrow_table()
-        finally:
-            cur.close()
         return cls.from_table(table)
 
     @classmethod

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from vrhub.accounts.models import Role, User
 from vrhub.audit.models import AuditAction, AuditEvent
 from vrhub.measures import services, store
-from vrhub.measures.models import ImportKind, ImportProblem, ImportStatus
+from vrhub.measures.models import ImportKind, ImportProblem, ImportRun, ImportStatus
 
 from .test_police_uk import HEADER, add_areas, row
 
@@ -125,3 +125,17 @@ def test_an_import_stopped_by_an_error_says_so_and_logs_no_row(
     assert f"Import {run.pk} stopped by ValueError" in caplog.text
     assert "Bloggs" not in caplog.text
     assert not services.incoming_dir(run.pk).exists()
+
+
+def test_emptying_the_store_removes_the_measures_and_their_record_and_says_who(
+    analyst: User,
+) -> None:
+    services.start_import(
+        kind=ImportKind.POLICE_UK, uploads=[upload([row(1)])], options={}, actor=analyst
+    )
+    services.empty_store(actor=analyst)
+    assert not ImportRun.objects.exists()
+    with store.reading() as cur:
+        assert cur.sql("select count(*) from coverage").fetchall() == [(0,)]
+    emptied = AuditEvent.objects.get(action=AuditAction.MEASURES_STORE_EMPTIED)
+    assert emptied.actor == analyst
